@@ -1,0 +1,109 @@
+"""Outgoing mail: one door. Rows are written in the caller's transaction; sending happens after
+commit in the task worker, with retries and backoff (ARCHITECTURE rules 4 and 8)."""
+
+import logging
+from datetime import timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ventanilla.mail.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def render_email(template, context, language):
+    """Render the subject / text / HTML trio of `emails/<template>` in `language`."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def email_enqueue(*, template, to, context, language=None, ticket=None, headers=None):
+    """Queue one email; returns the row. Sent by the worker once the transaction commits."""
+    recipients = sorted({address.lower() for address in to if address})
+    if not recipients:
+        return None
+    context = {"site_url": settings.SITE_URL, "brand": settings.VENTANILLA_BRAND, **context}
+    subject, text, html = render_email(template, context, language)
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "ventanilla.localhost"
+    email = OutboundEmail.objects.create(
+        template=template,
+        ticket=ticket,
+        to=recipients,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        message_id=make_msgid(domain=domain),
+    )
+    transaction.on_commit(lambda: _enqueue_send(email.pk))
+    return email
+
+
+def _enqueue_send(email_id, run_after=None):
+    from ventanilla.mail.tasks import send_outbound_email
+
+    if run_after is None:
+        send_outbound_email.enqueue(email_id)
+    elif send_outbound_email.get_backend().supports_defer:
+        send_outbound_email.using(run_after=run_after).enqueue(email_id)
+    # Without deferral (immediate backend in tests) the `outbox_retry` sweep picks it up.
+
+
+def outbound_email_send(*, email_id, now=None):
+    """Try to send one queued email; on failure schedule a retry with exponential backoff."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.state in (OutboundEmail.State.SENT, OutboundEmail.State.DEAD):
+            return email
+        email.attempts += 1
+        try:
+            _deliver(email)
+        except Exception as error:
+            log.warning("email %s failed (attempt %s): %s", email.pk, email.attempts, error)
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            dead = email.attempts >= MAX_ATTEMPTS
+            email.state = OutboundEmail.State.DEAD if dead else OutboundEmail.State.FAILED
+            email.next_attempt_at = now + timedelta(minutes=2**email.attempts)
+            if not dead:
+                when = email.next_attempt_at
+                transaction.on_commit(lambda: _enqueue_send(email.pk, run_after=when))
+        else:
+            email.state, email.sent_at, email.last_error = OutboundEmail.State.SENT, now, ""
+        email.save(update_fields=["attempts", "state", "last_error", "next_attempt_at", "sent_at"])
+    return email
+
+
+def _deliver(email):
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        headers={"Message-ID": email.message_id, **email.headers},
+        connection=mailers.default,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    message.send()
+
+
+def outbox_retry_due(*, now=None):
+    """Send every failed email whose retry time has come; returns how many were tried."""
+    now = now or timezone.now()
+    due = OutboundEmail.objects.filter(
+        state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.FAILED], next_attempt_at__lte=now
+    ).values_list("pk", flat=True)[:500]
+    ids = list(due)
+    for email_id in ids:
+        outbound_email_send(email_id=email_id, now=now)
+    return len(ids)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from ventanilla.staff.models import Agent, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "tier", "email"]
+    list_filter = ["tier"]
+    filter_horizontal = ["products"]
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "is_active"]
+    list_filter = ["role", "is_active", "teams"]
+    filter_horizontal = ["teams"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.IntegerChoices):
+    L1 = 1, _("L1")
+    L2 = 2, _("L2")
+    L3 = 3, _("L3")
+
+
+class Team(models.Model):
+    """A support team at one tier, supporting some products."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    tier = models.PositiveSmallIntegerField(_("support tier"), choices=Tier, default=Tier.L1)
+    products = models.ManyToManyField(
+        "catalog.Product", blank=True, related_name="teams", verbose_name=_("products")
+    )
+    email = models.EmailField(_("team email"), blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["tier", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_tier_display()})"
+
+
+class Agent(models.Model):
+    """Staff profile of a user: an agent or a supervisor, member of teams."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", _("Agent")
+        SUPERVISOR = "supervisor", _("Supervisor")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agent",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.AGENT)
+    teams = models.ManyToManyField(Team, blank=True, related_name="agents", verbose_name=_("teams"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def is_supervisor(self):
+        return self.role == self.Role.SUPERVISOR
