@@ -4,9 +4,6 @@ import os
 
 import pytest
 
-os.environ.setdefault("VENTANILLA_ENV", "test")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -39,3 +39,7 @@ def open_ticket(
         description=description,
         **kwargs,
     )
+
+
+# A Windows executable header: what a ".pdf" that is really a program starts with.
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200

@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from ventanilla.mail.models import OutboundEmail
+from ventanilla.mail.services import email_enqueue, outbound_email_send, outbox_retry_due
+
+
+@pytest.fixture
+def ticket(make_ticket):
+    return make_ticket()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_before_commit_and_everything_after(ticket):
+    mail.outbox.clear()
+    with transaction.atomic():
+        email_enqueue(
+            template="ticket_received",
+            to=["Ana@Example.es"],
+            ticket=ticket,
+            context={"ticket": ticket},
+        )
+        assert mail.outbox == []
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["ana@example.es"] and ticket.number in sent.subject
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert OutboundEmail.objects.get(to=["ana@example.es"]).state == OutboundEmail.State.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_transaction_sends_nothing(ticket):
+    mail.outbox.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_enqueue(template="ticket_received", to=["a@b.es"], context={"ticket": ticket})
+        raise RuntimeError
+    assert mail.outbox == [] and not OutboundEmail.objects.filter(to=["a@b.es"]).exists()
+
+
+@pytest.mark.django_db
+def test_email_is_rendered_in_the_recipient_language(ticket):
+    spanish = email_enqueue(
+        template="ticket_received", to=["a@b.es"], language="es", context={"ticket": ticket}
+    )
+    english = email_enqueue(
+        template="ticket_received", to=["c@d.es"], language="en", context={"ticket": ticket}
+    )
+    assert "Hemos recibido" in spanish.subject
+    assert "We have received" in english.subject
+
+
+@pytest.mark.django_db
+def test_failed_send_is_kept_visible_and_retried_later(ticket, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    email = email_enqueue(template="ticket_received", to=["a@b.es"], context={"ticket": ticket})
+    now = timezone.now()
+    outbound_email_send(email_id=email.pk, now=now)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED and email.attempts == 1
+    assert email.last_error and email.next_attempt_at > now
+    outbox_retry_due(now=now)  # too early for this one
+    email.refresh_from_db()
+    assert email.attempts == 1
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert outbox_retry_due(now=now + timedelta(hours=1)) >= 1
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT and email.attempts == 2
