@@ -3,7 +3,7 @@ commit in the task worker, with retries and backoff (ARCHITECTURE rules 4 and 8)
 
 import logging
 from datetime import timedelta
-from email.utils import make_msgid
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -42,10 +42,15 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
         body_text=text,
         body_html=html,
         headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-        message_id=make_msgid(domain=domain),
+        message_id=new_message_id(domain),
     )
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def new_message_id(domain):
+    """A globally unique Message-ID (from os.urandom: immune to seeded `random`)."""
+    return f"<{uuid4().hex}@{domain}>"
 
 
 def _enqueue_send(email_id, run_after=None):

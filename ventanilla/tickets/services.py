@@ -5,6 +5,7 @@ an Event, and queues side effects for after the commit.
 """
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,6 +173,7 @@ def ticket_open(
     )
     _store_attachments(ticket, None, checked, by, now)
     for contact in participants:
+        _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
     notifications.ticket_received(ticket)
     return ticket
@@ -179,28 +181,44 @@ def ticket_open(
 
 @transaction.atomic
 def ticket_reply(*, ticket, by, text, attachments=(), channel=Channel.WEB, now=None):
-    """A public message on the case, from the customer side or from staff."""
+    """A public message on the case, from the customer side or from staff.
+
+    A customer's answer moves a case waiting on them back to work, and reopens a resolved case
+    within the reopen window; closed and cancelled cases accept nothing (seed 003).
+    """
     now = now or timezone.now()
     _require_visible(ticket, by)
     kind = actor_kind(by)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_accepts_replies(locked, kind, now)
+    message = _add_message(locked, by, text, Message.Kind.PUBLIC, attachments, channel, now)
+    if kind == Actor.CUSTOMER and locked.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
+        note = (
+            _("The customer answered.")
+            if locked.status == Status.WAITING_ON_CUSTOMER
+            else _("Reopened by the customer's reply.")
+        )
+        ticket_transition(ticket=locked, to_status=Status.IN_PROGRESS, by=None, now=now, note=note)
+    notifications.message_added(message)
+    ticket.refresh_from_db()
+    return message
+
+
+def _check_accepts_replies(ticket, kind, now):
     if ticket.status in FINAL:
         raise ValidationError(
             _("Case %(number)s is closed and no longer accepts messages; please open a new case.")
             % {"number": ticket.number},
             code="closed",
         )
-    message = _add_message(ticket, by, text, Message.Kind.PUBLIC, attachments, channel, now)
-    if kind == Actor.CUSTOMER and ticket.status == Status.WAITING_ON_CUSTOMER:
-        ticket_transition(
-            ticket=ticket,
-            to_status=Status.IN_PROGRESS,
-            by=None,
-            now=now,
-            note=_("The customer answered."),
+    window = timedelta(days=settings.VENTANILLA_REOPEN_DAYS)
+    resolved_long_ago = ticket.resolved_at is not None and now - ticket.resolved_at > window
+    if kind == Actor.CUSTOMER and ticket.status == Status.RESOLVED and resolved_long_ago:
+        raise ValidationError(
+            _("Case %(number)s was resolved more than %(days)s days ago; please open a new case.")
+            % {"number": ticket.number, "days": settings.VENTANILLA_REOPEN_DAYS},
+            code="reopen_window",
         )
-    notifications.message_added(message)
-    return message
 
 
 @transaction.atomic
@@ -311,11 +329,15 @@ def ticket_add_participant(*, ticket, by, contact, now=None):
     """Authorise another contact on the case (people in CC, seed 003)."""
     now = now or timezone.now()
     _require_visible(ticket, by)
-    if actor_kind(by) == Actor.CUSTOMER and contact.organization_id != ticket.organization_id:
-        raise PermissionDenied("customers add contacts of their own organization")
+    _check_participant(ticket, contact, by)
     if contact.pk == ticket.requester_id:
         return None
     return _add_participant(ticket, contact, by, now)
+
+
+def _check_participant(ticket, contact, by):
+    if actor_kind(by) == Actor.CUSTOMER and contact.organization_id != ticket.organization_id:
+        raise PermissionDenied("customers add contacts of their own organization")
 
 
 def _add_participant(ticket, contact, by, now):

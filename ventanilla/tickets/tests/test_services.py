@@ -198,3 +198,39 @@ def test_every_status_change_writes_exactly_one_event(cast, make_ticket):
         ticket_transition(ticket=ticket, to_status=status, by=cast.agent_l1)
     afters = [e.after["status"] for e in ticket.events.filter(kind=Event.Kind.STATUS)]
     assert afters == [str(s) for s in path]
+
+
+def test_reply_updates_the_callers_ticket_object(cast, make_ticket):
+    ticket = make_ticket()
+    ticket_transition(ticket=ticket, to_status=Status.WAITING_ON_CUSTOMER, by=cast.agent_l1)
+    ticket_reply(ticket=ticket, by=cast.customer, text="Aquí está el dato.")
+    assert ticket.status == Status.IN_PROGRESS
+
+
+def test_customer_reply_reopens_a_resolved_case_within_the_window(cast, make_ticket):
+    ticket = make_ticket()
+    ticket_transition(ticket=ticket, to_status=Status.RESOLVED, by=cast.agent_l1)
+    ticket_reply(ticket=ticket, by=cast.customer, text="Vuelve a fallar.")
+    assert ticket.status == Status.IN_PROGRESS and ticket.resolved_at is None
+
+
+def test_customer_reply_after_the_reopen_window_is_refused(cast, make_ticket, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.VENTANILLA_REOPEN_DAYS = 7
+    ticket = make_ticket()
+    resolved = timezone.now() - timedelta(days=8)
+    ticket_transition(ticket=ticket, to_status=Status.RESOLVED, by=cast.agent_l1, now=resolved)
+    with pytest.raises(ValidationError) as error:
+        ticket_reply(ticket=ticket, by=cast.customer, text="Otra cosa")
+    assert error.value.code == "reopen_window"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+
+
+def test_customer_cannot_cc_another_organization_when_opening(cast, make_ticket):
+    with pytest.raises(PermissionDenied):
+        make_ticket(participants=[cast.contacts["outsider"]])
+    assert not Ticket.objects.exists()
