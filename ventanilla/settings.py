@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ventanilla.catalog",
     "ventanilla.staff",
     "ventanilla.tickets",
+    "ventanilla.sla",
     "ventanilla.mail",
     "ventanilla.demo",
     # interface apps
@@ -253,4 +254,6 @@ VENTANILLA_UPLOAD_EXTENSIONS = env_list(
 VENTANILLA_UPLOAD_MAX_BYTES = int(os.environ.get("VENTANILLA_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 # Version of the data-processing consent text shown on the new-case form (stored on each ticket).
 VENTANILLA_CONSENT_VERSION = os.environ.get("VENTANILLA_CONSENT_VERSION", "2026-01")
+# A customer's reply reopens a resolved case within this many days; later, they open a new case.
+VENTANILLA_REOPEN_DAYS = int(os.environ.get("VENTANILLA_REOPEN_DAYS", "7"))
 VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
