@@ -39,7 +39,7 @@ def test_executable_renamed_to_pdf_is_refused_in_spanish():
 def test_disallowed_extension_is_refused_and_lists_accepted_types():
     with pytest.raises(UploadProblem) as problem:
         check_upload(name="instalar.exe", size=len(EXE), head=EXE)
-    assert "no es un tipo de archivo aceptado" in str(problem.value)
+    assert "no es un tipo de archivo admitido" in str(problem.value)
     assert "jpg" in str(problem.value)
 
 
