@@ -240,7 +240,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One INFO line per task drowns the console; failures still log at WARNING and above.
+        "django.tasks": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
+        "django_tasks_db": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
+    },
 }
 
 # --- Ventanilla ---
