@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ventanilla.accounts.roles import contact_of
 from ventanilla.organizations.models import Section
@@ -322,8 +323,18 @@ def console_nav(context):
             "hourglass",
             counts.get(Status.WAITING_ON_CUSTOMER, 0),
         ),
-        item("console:scheduled", _("Scheduled"), "calendar", counts.get(Status.SCHEDULED, 0)),
-        item("console:escalated", _("Escalated"), "arrow-up", counts.get(Status.ESCALATED, 0)),
+        item(
+            "console:scheduled",
+            pgettext_lazy("queue", "Scheduled"),
+            "calendar",
+            counts.get(Status.SCHEDULED, 0),
+        ),
+        item(
+            "console:escalated",
+            pgettext_lazy("queue", "Escalated"),
+            "arrow-up",
+            counts.get(Status.ESCALATED, 0),
+        ),
         item("console:all", _("All cases"), "list"),
     ]
     return {"groups": [(None, work), (_("Views"), views)], "nav_label": _("Agent console")}

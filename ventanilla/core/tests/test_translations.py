@@ -15,12 +15,13 @@ GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 
 
 def parse_po(path):
-    """(msgid, msgstr, fuzzy) for every entry of a .po file (plural forms as their first form)."""
+    """(msgid, msgstr, fuzzy, context) for every entry of a .po file (plurals: first form)."""
     entries, current, field, fuzzy = [], {}, None, False
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if "msgid" in current:
-                entries.append((current["msgid"], current.get("msgstr", ""), fuzzy))
+                entry = (current["msgid"], current.get("msgstr", ""), fuzzy, current.get("msgctxt"))
+                entries.append(entry)
             current, field, fuzzy = {}, None, False
         elif line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
@@ -53,13 +54,17 @@ def source_msgids():
     return found
 
 
+def _lookup(context, msgid):
+    return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
 @pytest.fixture(scope="module")
 def entries():
     return parse_po(PO)
 
 
 def test_every_spanish_entry_is_translated_and_not_fuzzy(entries):
-    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    untranslated = [msgid for msgid, msgstr, fuzzy, _c in entries if not msgstr or fuzzy]
     assert untranslated == []
 
 
@@ -67,13 +72,13 @@ def test_compiled_catalogue_matches_the_po_file(entries):
     with translation.override("es"):
         stale = [
             msgid
-            for msgid, msgstr, _f in entries
-            if "%(" not in msgid and "\n" not in msgid and translation.gettext(msgid) != msgstr
+            for msgid, msgstr, _f, context in entries
+            if "%(" not in msgid and "\n" not in msgid and _lookup(context, msgid) != msgstr
         ]
     assert stale == [], "run: python manage.py compilemessages"
 
 
 def test_catalogue_covers_every_literal_in_the_source(entries):
-    known = {msgid for msgid, _s, _f in entries}
+    known = {msgid for msgid, _s, _f, _c in entries}
     missing = sorted(source_msgids() - known)
     assert missing == [], "run: python manage.py makemessages -l es -l en, then translate"
