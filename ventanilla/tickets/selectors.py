@@ -24,9 +24,9 @@ def ticket_counts_by_status(user):
     return {row["status"]: row["n"] for row in rows}
 
 
-def open_ticket_count(user):
-    counts = ticket_counts_by_status(user)
-    return sum(counts.get(status, 0) for status in OPEN)
+def open_ticket_count_assigned_to(user):
+    """How many open visible cases are assigned to `user` (the "My cases" counter)."""
+    return tickets_visible_to(user).filter(status__in=OPEN, assignee=user).count()
 
 
 def ticket_messages(user, ticket):

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from ventanilla.accounts.roles import contact_of
 from ventanilla.organizations.models import Section
-from ventanilla.tickets.workflow import OPEN, Status
+from ventanilla.tickets.workflow import Status
 
 register = template.Library()
 
@@ -295,12 +295,11 @@ def any_locked(sections):
 
 @register.inclusion_tag("components/sidebar_nav.html", takes_context=True)
 def console_nav(context):
-    from ventanilla.tickets.access import tickets_visible_to
-    from ventanilla.tickets.selectors import ticket_counts_by_status
+    from ventanilla.tickets.selectors import open_ticket_count_assigned_to, ticket_counts_by_status
 
     user = context["request"].user
     counts = ticket_counts_by_status(user)
-    mine = tickets_visible_to(user).filter(status__in=OPEN, assignee=user).count()
+    mine = open_ticket_count_assigned_to(user)
 
     def item(viewname, label, icon_name, count=None):
         return _nav_item(context, viewname, label, icon_name, count=count)

@@ -175,3 +175,14 @@ def _rule(viewer, ticket, cc):
         "site_manager": site is not None and site.pk == viewer.site_id,
         "requester": False,
     }[viewer.role]
+
+
+def test_thread_hides_internal_notes_from_customers(cast, tickets):
+    from ventanilla.tickets.selectors import ticket_messages
+    from ventanilla.tickets.services import ticket_reply
+
+    ticket = tickets["customer_zaragoza"]
+    ticket_add_note(ticket=ticket, by=cast.agent_l1, text="Solo para el equipo")
+    ticket_reply(ticket=ticket, by=cast.agent_l1, text="Hola Lucía")
+    assert [m.body_text for m in ticket_messages(cast.customer, ticket)] == ["Hola Lucía"]
+    assert len(ticket_messages(cast.agent_l1, ticket)) == 2
