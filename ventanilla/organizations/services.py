@@ -60,6 +60,27 @@ def contact_create(*, by, organization, name, email, state=Contact.State.ACTIVE,
     return contact
 
 
+@transaction.atomic
+def contact_pending_create(*, organization, name, email, reason, by=None, **fields):
+    """Someone we do not know yet (signup, phone caller, CC'd outsider, unknown sender) asks to be
+    a contact: keep them pending until an admin of the organization decides. Returns the contact;
+    an existing contact with that email is returned unchanged (active, pending or rejected), so
+    callers can call this on every message without creating duplicates."""
+    email = email.strip().lower()
+    existing = Contact.objects.filter(organization=organization, email=email).first()
+    if existing is not None:
+        return existing
+    return contact_create(
+        by=by,
+        organization=organization,
+        name=name.strip() or email,
+        email=email,
+        state=Contact.State.PENDING,
+        pending_reason=reason[:200],
+        **fields,
+    )
+
+
 def _decide(contact, by, state, now):
     _require_org_admin_or_staff(by, contact.organization)
     if contact.state != Contact.State.PENDING:

@@ -5,6 +5,7 @@ from ventanilla.organizations.models import ALL_SECTIONS, Contact, Organization,
 from ventanilla.organizations.services import (
     contact_approve,
     contact_create,
+    contact_pending_create,
     contact_reject,
     organization_create,
 )
@@ -84,3 +85,21 @@ def test_contact_email_is_unique_within_an_organization(cast):
             name="Copia",
             email="LUCIA@talleresebro.test",
         )
+
+
+def test_pending_create_is_idempotent_and_never_touches_known_contacts(cast):
+    org = cast.contacts["customer"].organization
+    first = contact_pending_create(
+        organization=org, name="Nuevo", email=" Nuevo@Example.com ", reason="phone call"
+    )
+    again = contact_pending_create(
+        organization=org, name="Otro nombre", email="nuevo@example.com", reason="email"
+    )
+    assert first.pk == again.pk
+    assert again.state == Contact.State.PENDING
+    assert again.pending_reason == "phone call"
+    known = contact_pending_create(
+        organization=org, name="X", email=cast.contacts["customer"].email, reason="CC"
+    )
+    assert known.pk == cast.contacts["customer"].pk
+    assert known.state == Contact.State.ACTIVE
