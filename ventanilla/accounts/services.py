@@ -69,20 +69,30 @@ def access_link_make(*, contact, purpose):
     return make_token(purpose, {"c": contact.pk, "s": _contact_stamp(contact)})
 
 
-def access_link_read(*, purpose, token):
+def access_link_read(*, purpose, token, lock=False):
     """The active contact a link was made for, or BadToken (`.expired` when it is too old).
     A link already used (password set, account created, contact deactivated) is BadToken."""
     max_age = settings.VENTANILLA_LOGIN_LINK_HOURS * 3600
     payload = read_token(purpose, token, max_age=max_age)
     if not isinstance(payload, dict):
         raise BadToken()
-    contact = Contact.objects.select_related("user", "organization").filter(pk=payload.get("c"))
-    contact = contact.first()
+    contacts = Contact.objects.select_related("user", "organization")
+    if lock:
+        contacts = contacts.select_for_update(of=("self",))
+    contact = contacts.filter(pk=payload.get("c")).first()
     if contact is None or not contact.is_active or not contact.organization.is_active:
         raise BadToken()
     if not constant_time_compare(str(payload.get("s", "")), _contact_stamp(contact)):
         raise BadToken()
     return contact
+
+
+@transaction.atomic
+def access_link_redeem(*, purpose, token, password, language=None):
+    """Use a link: check it again with the contact row locked (two tabs posting the same link
+    at once: the second finds it used), then set the password. Returns the user."""
+    contact = access_link_read(purpose=purpose, token=token, lock=True)
+    return contact_password_set(contact=contact, password=password, language=language)
 
 
 def _link_url(purpose, contact):

@@ -21,7 +21,7 @@ from ventanilla.accounts.services import (
     LINK_RESET,
     LINK_SIGNUP,
     access_link_read,
-    contact_password_set,
+    access_link_redeem,
     user_set_language,
 )
 from ventanilla.lib.tokens import BadToken
@@ -116,22 +116,29 @@ def signup(request):
     )
 
 
+def _link_invalid(request, purpose, *, expired):
+    hours = settings.VENTANILLA_LOGIN_LINK_HOURS
+    context = {"expired": expired, "purpose": purpose, "link_hours": hours}
+    return render(request, "accounts/link_invalid.html", context)
+
+
 def _password_choose(request, token, purpose):
     try:
         contact = access_link_read(purpose=purpose, token=token)
     except BadToken as error:
-        hours = settings.VENTANILLA_LOGIN_LINK_HOURS
-        context = {"expired": error.expired, "purpose": purpose, "link_hours": hours}
-        return render(request, "accounts/link_invalid.html", context)
+        return _link_invalid(request, purpose, expired=error.expired)
     user = contact.user or User(email=contact.email, full_name=contact.name)
     form = PasswordChooseForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            user = contact_password_set(
-                contact=contact,
+            user = access_link_redeem(
+                purpose=purpose,
+                token=token,
                 password=form.cleaned_data["password1"],
                 language=translation.get_language(),
             )
+        except BadToken:
+            return _link_invalid(request, purpose, expired=False)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -174,3 +174,24 @@ def test_the_form_is_throttled_by_address_and_by_email(client, cast, settings):
 def test_people_already_logged_in_are_sent_home(client, cast):
     client.force_login(cast.customer)
     assert client.get(reverse("accounts:recover"))["Location"] == reverse("home")
+
+
+def test_a_link_is_redeemed_once_even_from_two_tabs(client, cast):
+    from ventanilla.accounts.services import LINK_RESET, access_link_redeem
+    from ventanilla.lib.tokens import BadToken
+
+    ask(client, cast.customer.email)
+    token = path_of(link_in(emails_to(cast.customer.email, "account_reset")[0])).split("/")[-2]
+    first_tab = client.get(reverse("accounts:reset", kwargs={"token": token}))
+    assert "Elige una nueva contraseña" in first_tab.content.decode()
+    access_link_redeem(purpose=LINK_RESET, token=token, password=NEW_PASSWORD)
+    with pytest.raises(BadToken):
+        access_link_redeem(purpose=LINK_RESET, token=token, password="Otra-Clave-2028")
+    # the tab opened before the link was used gets the clear page on submit
+    page = client.post(
+        reverse("accounts:reset", kwargs={"token": token}),
+        {"password1": "Otra-Clave-2028", "password2": "Otra-Clave-2028"},
+    )
+    assert "Este enlace ya no es válido" in page.content.decode()
+    cast.customer.refresh_from_db()
+    assert cast.customer.check_password(NEW_PASSWORD)
