@@ -62,7 +62,8 @@ def _contact_stamp(contact):
     if user is not None:
         parts += [user.password, user.last_login.isoformat() if user.last_login else ""]
         parts += [user.is_active]
-    return salted_hmac("ventanilla.accounts.link", "|".join(map(str, parts))).hexdigest()[:32]
+    value = "|".join(map(str, parts))
+    return salted_hmac("ventanilla.accounts.link", value, algorithm="sha256").hexdigest()[:32]
 
 
 def access_link_make(*, contact, purpose):
