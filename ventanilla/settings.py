@@ -262,3 +262,18 @@ VENTANILLA_CONSENT_VERSION = os.environ.get("VENTANILLA_CONSENT_VERSION", "2026-
 # A customer's reply reopens a resolved case within this many days; later, they open a new case.
 VENTANILLA_REOPEN_DAYS = int(os.environ.get("VENTANILLA_REOPEN_DAYS", "7"))
 VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
+
+# --- access (login throttling, "¿No puedes acceder?", account creation) ---
+# Failed logins allowed per email and per IP address within the window before a lockout.
+VENTANILLA_LOGIN_MAX_FAILURES = int(os.environ.get("VENTANILLA_LOGIN_MAX_FAILURES", "5"))
+VENTANILLA_LOGIN_MAX_FAILURES_PER_IP = int(
+    os.environ.get("VENTANILLA_LOGIN_MAX_FAILURES_PER_IP", "30")
+)
+VENTANILLA_LOGIN_WINDOW_MINUTES = int(os.environ.get("VENTANILLA_LOGIN_WINDOW_MINUTES", "15"))
+# Requests of the recovery and sign-up forms per IP / per email within the same window.
+VENTANILLA_LOGIN_HELP_MAX_PER_IP = int(os.environ.get("VENTANILLA_LOGIN_HELP_MAX_PER_IP", "10"))
+VENTANILLA_LOGIN_HELP_MAX_PER_EMAIL = int(
+    os.environ.get("VENTANILLA_LOGIN_HELP_MAX_PER_EMAIL", "3")
+)
+# Hours a password or account-creation link sent by email stays valid.
+VENTANILLA_LOGIN_LINK_HOURS = int(os.environ.get("VENTANILLA_LOGIN_LINK_HOURS", "24"))

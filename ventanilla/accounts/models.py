@@ -56,3 +56,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class AccessAttempt(models.Model):
+    """One counted attempt (a failed login, a recovery or sign-up request) for throttling.
+
+    Kept in the database so every web worker sees the same counters. `key` is a hash of the
+    email or IP address, never the address itself. Rows older than the window are pruned."""
+
+    class Scope(models.TextChoices):
+        LOGIN_EMAIL = "login_email", _("Failed login (email)")
+        LOGIN_IP = "login_ip", _("Failed login (IP address)")
+        HELP_EMAIL = "help_email", _("Access request (email)")
+        HELP_IP = "help_ip", _("Access request (IP address)")
+
+    scope = models.CharField(_("kind"), max_length=16, choices=Scope)
+    key = models.CharField(_("key"), max_length=64)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("access attempt")
+        verbose_name_plural = _("access attempts")
+        indexes = [models.Index(fields=["scope", "key", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.created_at:%Y-%m-%d %H:%M}"

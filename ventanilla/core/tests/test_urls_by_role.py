@@ -70,7 +70,42 @@ ACCESS = {
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["internal_a"].pk}),
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["public_b"].pk}),
     ],
+    # ---- access ----
+    # Anonymous pages to get into the area; people already logged in are sent home.
+    "accounts:recover": [Case(split(anonymous=200, customers=REDIRECT, staff=REDIRECT))],
+    "accounts:signup": [Case(split(anonymous=200, customers=REDIRECT, staff=REDIRECT))],
+    "accounts:reset": [
+        Case(
+            split(anonymous=200, customers=REDIRECT, staff=REDIRECT),
+            kwargs=lambda w: {"token": access_link(w, "colleague", "account-reset")},
+            label="valid link",
+        ),
+        Case(
+            split(anonymous=200, customers=REDIRECT, staff=REDIRECT),
+            kwargs=lambda w: {"token": "not-a-token"},
+            label="bad link (explains and offers a new one)",
+        ),
+    ],
+    "accounts:signup_confirm": [
+        Case(
+            split(anonymous=200, customers=REDIRECT, staff=REDIRECT),
+            kwargs=lambda w: {"token": access_link(w, "colleague", "account-signup")},
+            label="valid link",
+        ),
+        Case(
+            split(anonymous=200, customers=REDIRECT, staff=REDIRECT),
+            kwargs=lambda w: {"token": "not-a-token"},
+            label="bad link",
+        ),
+    ],
+    # ---- end access ----
 }
+
+
+def access_link(world, role, purpose):
+    from ventanilla.accounts.services import access_link_make
+
+    return access_link_make(contact=world["cast"].contacts[role], purpose=purpose)
 
 
 def url_names(patterns=None, namespace=""):
