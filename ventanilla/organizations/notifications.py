@@ -34,7 +34,10 @@ def read_decision_token(token):
 
 
 def decision_url(contact, decision, admin_user):
-    path = reverse("portal:contact_decision_link", kwargs={"token": decision_token(contact, decision, admin_user)})
+    path = reverse(
+        "portal:contact_decision_link",
+        kwargs={"token": decision_token(contact, decision, admin_user)},
+    )
     return f"{settings.SITE_URL}{path}"
 
 

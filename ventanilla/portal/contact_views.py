@@ -94,7 +94,9 @@ def contact_new(request):
         return locked
     form = ContactForm(request.POST or None, organization=me.organization)
     if request.method == "POST" and (saved := _save(request, form, me)):
-        messages.success(request, _("%(name)s has been added to your contacts.") % {"name": saved.name})
+        messages.success(
+            request, _("%(name)s has been added to your contacts.") % {"name": saved.name}
+        )
         return redirect("portal:contacts")
     return render(request, "portal/contacts/form.html", {"form": form, "me": me})
 

@@ -68,7 +68,7 @@ def rate(request, pk):
 @require_POST
 @customer_required
 def rating_reminder_dismiss(request):
-    """"Later": hide the reminder for the rest of this session (it returns at the next login)."""
+    """ "Later": hide the reminder for the rest of this session (it returns at the next login)."""
     request.session[REMINDER_HIDDEN] = True
     if request.htmx:
         return HttpResponse("")
@@ -86,9 +86,10 @@ def _link_target(token):
     contact = Contact.objects.select_related("user").filter(pk=contact_id).first()
     if ticket is None or contact is None or contact.state != Contact.State.ACTIVE:
         raise BadToken()
-    involved = ticket.requester_id == contact.pk or Participant.objects.filter(
-        ticket=ticket, contact=contact
-    ).exists()
+    involved = (
+        ticket.requester_id == contact.pk
+        or Participant.objects.filter(ticket=ticket, contact=contact).exists()
+    )
     if not involved:
         raise BadToken()
     return ticket, contact, score
@@ -100,7 +101,9 @@ def rate_link(request, token):
     try:
         ticket, contact, score = _link_target(token)
     except BadToken as error:
-        return render(request, "portal/ratings/link_invalid.html", {"expired": error.expired}, 400)
+        return render(
+            request, "portal/ratings/link_invalid.html", {"expired": error.expired}, status=400
+        )
     rating = Rating.objects.filter(ticket_id=ticket.pk).first()
     error = ""
     if request.method == "POST":

@@ -98,7 +98,11 @@ def read_rating_token(token):
 def rating_links(ticket, contact):
     """[(score, absolute URL)] for the one-click satisfaction links of one recipient."""
     return [
-        (score, settings.SITE_URL + reverse("portal:rate_link", args=[rating_token(ticket, contact, score)]))
+        (
+            score,
+            settings.SITE_URL
+            + reverse("portal:rate_link", args=[rating_token(ticket, contact, score)]),
+        )
         for score in SCORES
     ]
 

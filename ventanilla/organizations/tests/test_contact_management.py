@@ -77,7 +77,9 @@ def test_email_taken_in_the_organization_gets_a_clear_error(cast):
         contact_update(
             contact=cast.contacts["colleague"], by=cast.admin, email="LUCIA@talleresebro.test"
         )
-    assert "Tu organización ya tiene un contacto con este email." in error.value.message_dict["email"]
+    assert (
+        "Tu organización ya tiene un contacto con este email." in error.value.message_dict["email"]
+    )
 
 
 def test_the_last_admin_cannot_demote_or_deactivate_themselves(cast):
@@ -175,9 +177,8 @@ def test_decision_token_expires_and_is_bound_to_its_purpose(cast):
     with pytest.raises(BadToken):
         read_decision_token(token[:-2] + "xx")
     later = timezone.now() + dt.timedelta(seconds=DECISION_MAX_AGE + 60)
-    with time_machine.travel(later):
-        with pytest.raises(BadToken) as error:
-            read_decision_token(token)
+    with time_machine.travel(later), pytest.raises(BadToken) as error:
+        read_decision_token(token)
     assert error.value.expired
 
 
