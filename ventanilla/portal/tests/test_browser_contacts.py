@@ -147,6 +147,9 @@ def test_customer_rates_from_the_email_and_the_reminder_goes_away(
     assert reminder.get_by_role("heading", name="Casos pendientes de valorar").is_visible()
     assert second.number in reminder.inner_text() and first.number not in reminder.inner_text()
     screenshot(page, "rating-reminder-home")
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "rating-reminder-home-mobile")
     reminder.get_by_role("button", name=f"5 de 5 para {second.number}: Muy satisfecho").click()
     page.get_by_text("¡Gracias! Has valorado todos tus casos.").wait_for()
     assert page.get_by_role("heading", name="Casos pendientes de valorar").count() == 0
