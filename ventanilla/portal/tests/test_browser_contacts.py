@@ -99,6 +99,9 @@ def test_admin_approves_a_pending_contact_from_the_email(page, live_server, cast
         reason="Llamó por teléfono al soporte",
     )
     email = OutboundEmail.objects.get(template="contact_pending")
+    page.set_content(email.body_html)
+    assert page.get_by_role("link", name="Aprobar").is_visible()
+    screenshot(page, "email-contact-pending")
     path = link_path(email.body_text, "/area/contactos/solicitud/")  # the first link: approve
     page.goto(f"{live_server.url}{path}")
     assert page.get_by_role("heading", name="¿Apruebas este contacto?").is_visible()
@@ -130,6 +133,9 @@ def test_customer_rates_from_the_email_and_the_reminder_goes_away(
         template="ticket_status", ticket=first, body_text__contains="/area/valoraciones/"
     )
     links = re.findall(r"https?://\S+/area/valoraciones/enlace/\S+/", email.body_text)
+    page.set_content(email.body_html)
+    assert page.get_by_text("Indícanos tu grado de satisfacción").is_visible()
+    screenshot(page, "email-resolved-rating")
     page.goto(f"{live_server.url}{urlsplit(links[3]).path}")  # "4"
     assert page.get_by_role("heading", name="¿Confirmas 4/5?").is_visible()
     screenshot(page, "rating-link-confirm")
