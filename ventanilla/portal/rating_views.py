@@ -2,10 +2,12 @@
 reminder post here (htmx, with a plain-form fallback); the resolved email's one-click links open
 `rate_link`, which needs no login."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ventanilla.core.decorators import customer_required
@@ -56,6 +58,10 @@ def rate(request, pk):
     score, comment = _score(request.POST.get("score")), request.POST.get("comment", "")
     rating, error = _record(ticket, score, request.user, comment)
     if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Thank you! Your rating is saved."))
         return _back(request)
     if request.POST.get("panel") == "reminder":
         context = reminder_context(request, just_rated=ticket if rating else None)

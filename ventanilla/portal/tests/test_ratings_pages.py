@@ -65,6 +65,10 @@ def test_plain_form_fallback_redirects_back(client, cast, make_ticket):
     )
     assert response.status_code == 302 and response["Location"] == HOME
     assert Rating.objects.get().score == 4
+    assert "Hemos guardado tu valoración" in client.get(HOME).content.decode()
+    open_case = make_ticket()
+    response = client.post(reverse("portal:rate", args=[open_case.pk]), {"score": "4"}, follow=True)
+    assert "Solo se pueden valorar casos resueltos o cerrados." in response.content.decode()
 
 
 def test_case_box_renders_buttons_then_the_thanks_and_comment(client, cast, make_ticket):
