@@ -4,6 +4,7 @@ from ventanilla.accounts.roles import contact_of
 from ventanilla.core.decorators import customer_required
 from ventanilla.core.downloads import attachment_response
 from ventanilla.organizations.models import Section
+from ventanilla.portal.ratings import reminder_context
 from ventanilla.tickets.selectors import ticket_counts_by_status, ticket_list
 from ventanilla.tickets.workflow import OPEN, Status
 
@@ -18,6 +19,7 @@ def home(request):
         "waiting_on_me": ticket_list(request.user, statuses=[Status.WAITING_ON_CUSTOMER], limit=5),
         "recent": ticket_list(request.user, statuses=OPEN, limit=8),
         "sections": [(s, label, contact.has_section(s)) for s, label in Section.labels().items()],
+        **reminder_context(request),
     }
     return render(request, "portal/home.html", context)
 

@@ -35,3 +35,15 @@ def ticket_messages(user, ticket):
     if not can_see_internal(user):
         messages = messages.filter(kind=Message.Kind.PUBLIC)
     return messages.prefetch_related("attachments").order_by("created_at", "id")
+
+
+def tickets_unrated(user, *, limit=5):
+    """Resolved or closed visible cases nobody has rated yet, newest first (the rating reminder)."""
+    from ventanilla.tickets.workflow import Status
+
+    return (
+        tickets_visible_to(user)
+        .filter(status__in=(Status.RESOLVED, Status.CLOSED), rating__isnull=True)
+        .select_related("product")
+        .order_by("-last_activity_at", "-id")[:limit]
+    )

@@ -353,3 +353,48 @@ def _add_participant(ticket, contact, by, now):
             now=now,
         )
     return participant
+
+
+# ---- ratings (branch contacts) -------------------------------------------------------------
+
+RATEABLE = (Status.RESOLVED, Status.CLOSED)
+
+
+@transaction.atomic
+def rating_record(*, ticket, score, by, comment="", now=None):
+    """The satisfaction score (1–5) of a resolved or closed case, plus an optional comment.
+
+    One rating per case: the first call sets the score; later calls only update the comment
+    (when one is given). `by` is a customer who can see the case, or None when a signed email
+    link already proved who is rating (a contact without a login)."""
+    from ventanilla.tickets.models import Rating
+
+    now = now or timezone.now()
+    if by is not None and actor_kind(by) != Actor.CUSTOMER:
+        raise PermissionDenied("customers rate their cases")
+    _require_visible(ticket, by)
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose a score from 1 to 5.")}, code="bad_score")
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status not in RATEABLE:
+        raise ValidationError(_("Only resolved or closed cases can be rated."), code="not_rateable")
+    comment = (comment or "").strip()[:2000]
+    rating = Rating.objects.filter(ticket=locked).first()
+    if rating is None:
+        rating = Rating.objects.create(
+            ticket=locked, score=score, comment=comment, rated_by=by, created_at=now
+        )
+        _event(ticket, Event.Kind.CHANGED, by, after={"rating": score, "comment": comment}, now=now)
+    elif comment and comment != rating.comment:
+        before = rating.comment
+        rating.comment = comment
+        rating.save(update_fields=["comment"])
+        _event(
+            ticket,
+            Event.Kind.CHANGED,
+            by,
+            before={"rating_comment": before},
+            after={"rating_comment": comment},
+            now=now,
+        )
+    return rating

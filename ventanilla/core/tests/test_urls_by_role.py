@@ -66,6 +66,82 @@ ACCESS = {
             label="attachment of an internal note",
         ),
     ],
+    # ---- contacts ----
+    "portal:contacts": [Case(split(customers=403, staff=403, admin=200))],
+    "portal:contact_new": [Case(split(customers=403, staff=403, admin=200))],
+    "portal:contact_edit": [
+        Case(
+            split(customers=403, staff=403, admin=200),
+            kwargs=lambda w: {"pk": w["cast"].contacts["colleague"].pk},
+            label="a contact of org A",
+        ),
+        Case(
+            split(customers=403, staff=403, admin=404),
+            kwargs=lambda w: {"pk": w["cast"].contacts["outsider"].pk},
+            label="a contact of org B",
+        ),
+    ],
+    "portal:contact_deactivate": [
+        Case(
+            split(customers=403, staff=403, admin=REDIRECT),
+            kwargs=lambda w: {"pk": w["cast"].contacts["admin"].pk},
+            method="post",
+            label="the last admin (refused with a message, nothing changes)",
+        ),
+        Case(
+            split(customers=403, staff=403, admin=404),
+            kwargs=lambda w: {"pk": w["cast"].contacts["outsider"].pk},
+            method="post",
+            label="a contact of org B",
+        ),
+    ],
+    "portal:contact_reactivate": [
+        Case(
+            split(customers=403, staff=403, admin=REDIRECT),
+            kwargs=lambda w: {"pk": w["cast"].contacts["colleague"].pk},
+            method="post",
+            label="an active contact (refused with a message, nothing changes)",
+        ),
+        Case(
+            split(customers=403, staff=403, admin=404),
+            kwargs=lambda w: {"pk": w["cast"].contacts["outsider"].pk},
+            method="post",
+        ),
+    ],
+    "portal:contact_decide": [
+        Case(
+            split(customers=403, staff=403, admin=REDIRECT),
+            kwargs=lambda w: {"pk": w["cast"].contacts["colleague"].pk},
+            method="post",
+            data={"decision": "approve"},
+            label="a contact that is not pending (refused with a message)",
+        ),
+        Case(
+            split(customers=403, staff=403, admin=404),
+            kwargs=lambda w: {"pk": w["cast"].contacts["outsider"].pk},
+            method="post",
+            data={"decision": "approve"},
+        ),
+    ],
+    "portal:contact_decision_link": [Case(everyone(400), kwargs=lambda w: {"token": "forged"})],
+    "portal:rate": [
+        Case(
+            split(customers=404, staff=403, **{r: REDIRECT for r in ORG_A}),
+            kwargs=lambda w: {"pk": w["ticket_a"].pk},
+            method="post",
+            data={"score": "4"},
+            label="org A's open case (refused with a message, back home)",
+        ),
+        Case(
+            split(customers=404, staff=403, outsider=REDIRECT),
+            kwargs=lambda w: {"pk": w["ticket_b"].pk},
+            method="post",
+            data={"score": "4"},
+        ),
+    ],
+    "portal:rating_reminder_dismiss": [Case(split(customers=REDIRECT, staff=403), method="post")],
+    "portal:rate_link": [Case(everyone(400), kwargs=lambda w: {"token": "forged"})],
+    # ---- /contacts ----
     "console:attachment": [
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["internal_a"].pk}),
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["public_b"].pk}),
@@ -153,6 +229,8 @@ def world(cast, make_ticket):
         "public_a": reply_a.attachments.get(),
         "public_b": reply_b.attachments.get(),
         "internal_a": note.attachments.get(),
+        "ticket_a": ticket_a,
+        "ticket_b": ticket_b,
     }
 
 
