@@ -161,8 +161,10 @@ def access_recover_request(*, code, tax_id, email, language=None):
         _email_contact(contact, "account_reset", language, url=_link_url(LINK_RESET, contact))
         return "link_sent"
     if contact is None:
+        # The pending-contact door tells the admins itself, with one-click approve/reject links.
         contact_pending_create(organization=organization, name=email, email=email, reason="recover")
-    _email_admins(organization, email=email, language=language)
+    else:
+        _email_admins(organization, email=email, language=language)
     return "admins_notified"
 
 

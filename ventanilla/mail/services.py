@@ -8,7 +8,8 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from ventanilla.mail.models import OutboundEmail
@@ -20,10 +21,16 @@ MAX_ATTEMPTS = 8
 def render_email(template, context, language):
     """Render the subject / text / HTML trio of `emails/<template>` in `language`."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = _render_plain(f"emails/{template}.subject.txt", context).strip()
+        text = _render_plain(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text, html
+
+
+def _render_plain(name, context):
+    """Render a plain-text template with autoescape off: "Sánchez & Hijos" stays as written
+    (HTML escaping is for the HTML part only)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def email_enqueue(*, template, to, context, language=None, ticket=None, headers=None):

@@ -140,6 +140,15 @@ ALL_SECTIONS = int(
 )
 
 
+PENDING_REASONS = {
+    "signup": _("Asked for an account on the customer area"),
+    "recover": _("Could not sign in and asked for access"),
+    "phone": _("Called support by phone"),
+    "email": _("Wrote to support by email"),
+    "cc": _("Was copied on a support email"),
+}
+
+
 class Contact(models.Model):
     """A person of a customer organization who may ask for support."""
 
@@ -230,6 +239,12 @@ class Contact(models.Model):
     @property
     def is_active(self):
         return self.state == self.State.ACTIVE
+
+    @property
+    def pending_reason_label(self):
+        """Why this person is waiting for approval, in the reader's language (the doors that
+        create pending contacts store a short code; free text is shown as it is)."""
+        return PENDING_REASONS.get(self.pending_reason, self.pending_reason)
 
     def has_section(self, section):
         if self.role == self.Role.ORG_ADMIN:

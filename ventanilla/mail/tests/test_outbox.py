@@ -74,3 +74,12 @@ def test_failed_send_is_kept_visible_and_retried_later(ticket, settings):
     assert outbox_retry_due(now=now + timedelta(hours=1)) >= 1
     email.refresh_from_db()
     assert email.state == OutboundEmail.State.SENT and email.attempts == 2
+
+
+@pytest.mark.django_db
+def test_plain_text_parts_are_not_html_escaped_but_the_html_part_is(ticket):
+    ticket.subject = "Impresora de Sánchez & Hijos <planta 2>"
+    email = email_enqueue(template="ticket_received", to=["a@b.es"], context={"ticket": ticket})
+    assert "Sánchez & Hijos <planta 2>" in email.subject
+    assert "Sánchez & Hijos <planta 2>" in email.body_text
+    assert "Sánchez &amp; Hijos &lt;planta 2&gt;" in email.body_html
