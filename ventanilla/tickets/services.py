@@ -18,6 +18,7 @@ from ventanilla.accounts.roles import agent_of, contact_of
 from ventanilla.lib.html import text_to_html
 from ventanilla.lib.uploads import UploadProblem, check_uploaded_file
 from ventanilla.organizations.models import Contact
+from ventanilla.sla import services as sla
 from ventanilla.tickets import notifications
 from ventanilla.tickets.access import actor_kind, can_see_ticket
 from ventanilla.tickets.models import Attachment, Channel, Event, Message, Participant, Ticket
@@ -175,6 +176,7 @@ def ticket_open(
     for contact in participants:
         _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
+    sla.sla_ticket_opened(ticket=ticket, now=now)
     notifications.ticket_received(ticket)
     return ticket
 
@@ -199,6 +201,11 @@ def ticket_reply(*, ticket, by, text, attachments=(), channel=Channel.WEB, now=N
             else _("Reopened by the customer's reply.")
         )
         ticket_transition(ticket=locked, to_status=Status.IN_PROGRESS, by=None, now=now, note=note)
+    if kind in STAFF:
+        sla.sla_staff_replied(ticket=locked, now=now)
+    elif kind == Actor.CUSTOMER:
+        locked.refresh_from_db(fields=["status"])
+        sla.sla_customer_wrote(ticket=locked, now=now)
     notifications.message_added(message)
     ticket.refresh_from_db()
     return message
@@ -279,6 +286,7 @@ def ticket_transition(*, ticket, to_status, by, note="", now=None):
         note=note,
         now=now,
     )
+    sla.sla_status_changed(ticket=locked, from_status=from_status, to_status=to_status, now=now)
     notifications.status_changed(ticket, from_status)
     return ticket
 
@@ -353,3 +361,27 @@ def _add_participant(ticket, contact, by, now):
             now=now,
         )
     return participant
+
+
+@transaction.atomic
+def ticket_reclassify(*, ticket, by, severity=None, priority=None, tier=None, note="", now=None):
+    """Change severity, priority or support tier (staff, or the system for SLA rules); SLA
+    deadlines are recomputed from the original start."""
+    now = now or timezone.now()
+    if by is not None:
+        _require_staff(by)
+        _require_visible(ticket, by)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    wanted = {"severity": severity, "priority": priority, "tier": tier}
+    changes = {k: v for k, v in wanted.items() if v is not None and getattr(locked, k) != v}
+    if not changes:
+        return ticket
+    before = {k: getattr(locked, k) for k in changes}
+    Ticket.objects.filter(pk=locked.pk).update(last_activity_at=now, **changes)
+    for name, value in {**changes, "last_activity_at": now}.items():
+        setattr(ticket, name, value)
+        setattr(locked, name, value)
+    _event(ticket, Event.Kind.CHANGED, by, before=before, after=changes, note=note, now=now)
+    if {"severity", "priority"} & changes.keys():
+        sla.sla_ticket_reclassified(ticket=locked, now=now)
+    return ticket
