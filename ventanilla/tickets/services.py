@@ -309,10 +309,11 @@ def ticket_cancel(*, ticket, by, reason="", now=None):
 
 @transaction.atomic
 def ticket_assign(*, ticket, by, assignee, now=None):
-    """Give the case to an agent (or to nobody with assignee=None)."""
+    """Give the case to an agent (or to nobody with assignee=None); by=None is the system (SLA)."""
     now = now or timezone.now()
-    _require_staff(by)
-    _require_visible(ticket, by)
+    if by is not None:
+        _require_staff(by)
+        _require_visible(ticket, by)
     if assignee is not None and agent_of(assignee) is None:
         raise ValidationError({"assignee": _("Cases can only be assigned to active agents.")})
     before = ticket.assignee_id
