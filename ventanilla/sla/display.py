@@ -19,10 +19,10 @@ def clock_state(clock, now=None):
         return "breached"
     if clock.state == ClockState.CANCELLED:
         return "cancelled"
+    if clock.state == ClockState.PAUSED:  # its deadline moves on when it resumes
+        return "breached" if clock.breached_at is not None else "paused"
     if clock.breached_at is not None or clock.due_at <= now:
         return "breached"
-    if clock.state == ClockState.PAUSED:
-        return "paused"
     if clock.warned_at is not None or clock.warn_at <= now:
         return "warning"
     return "ok"

@@ -70,6 +70,8 @@ ACCESS = {
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["internal_a"].pk}),
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["public_b"].pk}),
     ],
+    # ---- sla ----
+    "console:sla_report": [Case(split(customers=403, staff=200))],
 }
 
 
