@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.decorators import staff_required
 from ventanilla.sla.models import PolicyKind
-from ventanilla.sla.selectors import sla_compliance
+from ventanilla.sla.selectors import sla_compliance, tickets_at_risk
 
 GROUPS = (
     ("month", _("By month")),
@@ -35,5 +35,6 @@ def sla_report(request):
         "period": period,
         "periods": [("3", _("3 months")), ("12", _("12 months")), ("all", _("All time"))],
         "has_data": any(rows for _k, _l, rows in tables),
+        "at_risk": tickets_at_risk(request.user),
     }
     return render(request, "sla/report.html", context)

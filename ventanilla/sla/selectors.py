@@ -1,6 +1,6 @@
 """Reads of SLA data for pages, reports and the explain partial."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncMonth
 
 from ventanilla.sla.models import ClockState, SlaClock
@@ -101,3 +101,21 @@ def sla_compliance(*, by, kind="contractual", since=None):
             }
         )
     return result
+
+
+def tickets_at_risk(user, *, limit=10):
+    """Open visible cases with a running contractual clock, soonest deadline first, with their
+    live clocks prefetched for badges (two queries)."""
+    from ventanilla.tickets.access import tickets_visible_to
+    from ventanilla.tickets.workflow import OPEN
+
+    running = SlaClock.objects.filter(
+        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
+    )
+    queryset = (
+        tickets_visible_to(user)
+        .filter(status__in=OPEN)
+        .filter(Exists(running))
+        .select_related("organization", "assignee")
+    )
+    return list(with_sla_clocks(tickets_by_next_deadline(queryset))[:limit])

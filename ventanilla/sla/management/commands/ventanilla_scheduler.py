@@ -1,6 +1,7 @@
 """Enqueue the periodic tasks at the start of every minute (run ONE next to the db_worker)."""
 
 import signal
+import sys
 import time
 
 from django.core.management.base import BaseCommand
@@ -31,8 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=60.0)
 
     def handle(self, *args, once=False, interval=60.0, **options):
-        stop = []
-        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while True:
             enqueue_all()
             if once:
@@ -40,6 +40,4 @@ class Command(BaseCommand):
             try:
                 time.sleep(interval - time.time() % interval)  # aligned on the minute
             except KeyboardInterrupt:
-                return
-            if stop:
                 return
