@@ -1,5 +1,7 @@
 """SLA partials for the console and the customer area (include snippets in docs/sla.md)."""
 
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,6 +49,7 @@ def badge_context(clock, now=None):
         "text": text,
         "due": due,
         "due_text": date_format(due, "DATETIME_FORMAT"),
+        "due_short": date_format(due, "SHORT_DATETIME_FORMAT"),
         "business": business,
     }
 
@@ -84,9 +87,23 @@ def sla_promise(ticket, now=None):
     }
 
 
+@register.filter
+def sla_when(value, fmt="SHORT_DATETIME_FORMAT"):
+    """A datetime (or ISO string) formatted in the desk's display time zone."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return date_format(local(value), fmt)
+
+
+TARGET_ORDER = ["first_response", "next_response", "start_of_work", "resolution"]
+
+
 @register.inclusion_tag("sla/_explain.html")
 def sla_explain(ticket, now=None):
     """Why these deadlines (staff only): `{% sla_explain ticket %}`."""
     data = sla_explanation(ticket)
+    data["rules"].sort(key=lambda r: (r["kind"] != "contractual", TARGET_ORDER.index(r["target"])))
     data["badges"] = [badge_context(c, now) for c in data["clocks"]]
     return data

@@ -82,3 +82,40 @@ def test_report_in_the_browser(page, live_server, cast, make_ticket):
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     screenshot(page, "sla-report-mobile")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_partials_look_right(page, live_server, cast, make_ticket):
+    """The partials other pages include, rendered with the real stylesheet, for review."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    now = timezone.now()
+    ticket = make_ticket(severity="A", priority="high", now=now - timedelta(hours=3))
+    ticket_transition(
+        ticket=ticket,
+        to_status="waiting_on_customer",
+        by=cast.agent_l1,
+        now=now - timedelta(hours=2),
+    )
+    ticket_reply(ticket=ticket, by=cast.customer, text="Dato", now=now - timedelta(minutes=30))
+    ticket_reply(ticket=ticket, by=cast.agent_l1, text="Gracias", now=now - timedelta(minutes=25))
+    ticket_reply(ticket=ticket, by=cast.customer, text="¿Algo más?", now=now - timedelta(minutes=5))
+    waiting = make_ticket(severity="B", now=now - timedelta(hours=1))
+    ticket_transition(ticket=waiting, to_status="waiting_on_customer", by=cast.agent_l1, now=now)
+    source = (
+        "{% load sla_tags %}<main style='max-width:1000px;margin:24px auto;display:grid;gap:16px'>"
+        "{% sla_promise ticket %}{% sla_promise waiting %}{% sla_badges ticket %}"
+        "{% sla_explain ticket %}</main>"
+    )
+    with translation.override("es"):
+        html = Template(source).render(Context({"ticket": ticket, "waiting": waiting}))
+    css = f"{live_server.url}/static/css/ventanilla.css"
+    page.set_content(
+        f"<html lang='es'><head><link rel='stylesheet' href='{css}'></head>"
+        f"<body>{html}</body></html>"
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".sla-promise").count() == 2
+    screenshot(page, "sla-partials")
