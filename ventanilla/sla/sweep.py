@@ -19,7 +19,7 @@ def _claim(pk, field, now):
     """True when this worker set `field` on clock `pk` (it was still unset and running)."""
     rows = SlaClock.objects.filter(pk=pk, state=ClockState.RUNNING, **{f"{field}__isnull": True})
     skip_locked = connection.features.has_select_for_update_skip_locked
-    if skip_locked and not rows.select_for_update(skip_locked=True).exists():
+    if skip_locked and not list(rows.select_for_update(skip_locked=True).values_list("pk")):
         return False
     return rows.update(**{field: now}) == 1
 

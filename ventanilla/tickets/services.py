@@ -286,6 +286,7 @@ def ticket_transition(*, ticket, to_status, by, note="", now=None):
         note=note,
         now=now,
     )
+    locked.status = str(to_status)
     sla.sla_status_changed(ticket=locked, from_status=from_status, to_status=to_status, now=now)
     notifications.status_changed(ticket, from_status)
     return ticket

@@ -107,3 +107,39 @@ def test_scheduler_and_real_db_worker_fire_the_warning_within_a_minute(cast, mak
 
         assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() >= 3
         assert OutboundEmail.objects.filter(template="sla_warning").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_warn_each_clock_once(cast, make_ticket):
+    """Four workers sweep the same due clocks at once on PostgreSQL (SKIP LOCKED + guarded
+    update): every clock is warned exactly once, one event and one set of emails each."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are only meaningful on PostgreSQL")
+    tickets = [_a_case(cast, make_ticket) for _ in range(6)]
+    now = MONDAY_10 + timedelta(minutes=39)
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(sla_sweep(now=now)["warnings"])
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(results) == len(tickets)
+    assert Event.objects.filter(kind=Event.Kind.SLA_WARNING).count() == len(tickets)
+    assert OutboundEmail.objects.filter(template="sla_warning").count() == len(tickets)
