@@ -1,6 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from ventanilla.sla.models import BusinessCalendar, CalendarClosure
+from ventanilla.sla.models import (
+    Automation,
+    BusinessCalendar,
+    CalendarClosure,
+    SlaClock,
+    SlaPolicy,
+    SlaTarget,
+)
+from ventanilla.tickets.models import Channel, Priority, Severity
 
 
 class ClosureInline(admin.TabularInline):
@@ -13,3 +23,103 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "timezone", "holidays_country", "holidays_subdivision", "is_24x7"]
     search_fields = ["name"]
     inlines = [ClosureInline]
+
+
+class TargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 1
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "position",
+        "is_active",
+        "organization",
+        "severity",
+        "priority",
+        "product",
+        "request_type",
+        "channel",
+    ]
+    list_editable = ["position", "is_active"]
+    list_filter = ["kind", "is_active", "severity", "priority"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organization"]
+    inlines = [TargetInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "position", "is_active", "calendar"]}),
+        (
+            _("Conditions (empty = any)"),
+            {
+                "fields": [
+                    "organization",
+                    "severity",
+                    "priority",
+                    "product",
+                    "request_type",
+                    "channel",
+                ]
+            },
+        ),
+        (
+            _("Warnings and breaches"),
+            {
+                "fields": [
+                    "warning_percent",
+                    "notify_assignee",
+                    "notify_team",
+                    "notify_supervisors",
+                    "breach_raise_tier",
+                    "breach_reassign_to",
+                ]
+            },
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        choices = {
+            "severity": Severity.choices,
+            "priority": Priority.choices,
+            "channel": Channel.choices,
+        }
+        if db_field.name in choices:
+            kwargs["widget"] = forms.Select(choices=[("", _("any")), *choices[db_field.name]])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Automation)
+class AutomationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "trigger",
+        "after_amount",
+        "after_unit",
+        "action",
+        "severity",
+        "is_active",
+    ]
+    list_editable = ["is_active"]
+    list_filter = ["trigger", "action", "is_active"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "severity":
+            kwargs["widget"] = forms.Select(choices=[("", _("any")), *Severity.choices])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(SlaClock)
+class SlaClockAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "target", "state", "started_at", "due_at", "breached_at"]
+    list_filter = ["kind", "target", "state"]
+    list_select_related = ["ticket"]
+    search_fields = ["ticket__number"]
+    raw_id_fields = ["ticket"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

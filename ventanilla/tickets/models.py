@@ -283,6 +283,14 @@ class Event(models.Model):
         PARTICIPANT_ADDED = "participant_added", _("Participant added")
         CHANGED = "changed", _("Fields changed")
         ATTACHMENT = "attachment", _("Attachment added")
+        # ---- sla ----
+        SLA_DEADLINE = "sla_deadline", _("SLA deadline set")
+        SLA_PAUSED = "sla_paused", _("SLA clock paused")
+        SLA_RESUMED = "sla_resumed", _("SLA clock resumed")
+        SLA_WARNING = "sla_warning", _("SLA warning")
+        SLA_BREACH = "sla_breach", _("SLA breached")
+        SLA_STOPPED = "sla_stopped", _("SLA clock stopped")
+        AUTOMATION = "automation", _("Automation")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)

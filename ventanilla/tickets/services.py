@@ -18,6 +18,7 @@ from ventanilla.accounts.roles import agent_of, contact_of
 from ventanilla.lib.html import text_to_html
 from ventanilla.lib.uploads import UploadProblem, check_uploaded_file
 from ventanilla.organizations.models import Contact
+from ventanilla.sla import services as sla
 from ventanilla.tickets import notifications
 from ventanilla.tickets.access import actor_kind, can_see_ticket
 from ventanilla.tickets.models import Attachment, Channel, Event, Message, Participant, Ticket
@@ -175,6 +176,7 @@ def ticket_open(
     for contact in participants:
         _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
+    sla.sla_ticket_opened(ticket=ticket, now=now)
     notifications.ticket_received(ticket)
     return ticket
 
@@ -199,6 +201,11 @@ def ticket_reply(*, ticket, by, text, attachments=(), channel=Channel.WEB, now=N
             else _("Reopened by the customer's reply.")
         )
         ticket_transition(ticket=locked, to_status=Status.IN_PROGRESS, by=None, now=now, note=note)
+    if kind in STAFF:
+        sla.sla_staff_replied(ticket=locked, now=now)
+    elif kind == Actor.CUSTOMER:
+        locked.refresh_from_db(fields=["status"])
+        sla.sla_customer_wrote(ticket=locked, now=now)
     notifications.message_added(message)
     ticket.refresh_from_db()
     return message
@@ -279,6 +286,8 @@ def ticket_transition(*, ticket, to_status, by, note="", now=None):
         note=note,
         now=now,
     )
+    locked.status = str(to_status)
+    sla.sla_status_changed(ticket=locked, from_status=from_status, to_status=to_status, now=now)
     notifications.status_changed(ticket, from_status)
     return ticket
 
@@ -301,10 +310,11 @@ def ticket_cancel(*, ticket, by, reason="", now=None):
 
 @transaction.atomic
 def ticket_assign(*, ticket, by, assignee, now=None):
-    """Give the case to an agent (or to nobody with assignee=None)."""
+    """Give the case to an agent (or to nobody with assignee=None); by=None is the system (SLA)."""
     now = now or timezone.now()
-    _require_staff(by)
-    _require_visible(ticket, by)
+    if by is not None:
+        _require_staff(by)
+        _require_visible(ticket, by)
     if assignee is not None and agent_of(assignee) is None:
         raise ValidationError({"assignee": _("Cases can only be assigned to active agents.")})
     before = ticket.assignee_id
@@ -398,3 +408,25 @@ def rating_record(*, ticket, score, by, comment="", now=None):
             now=now,
         )
     return rating
+@transaction.atomic
+def ticket_reclassify(*, ticket, by, severity=None, priority=None, tier=None, note="", now=None):
+    """Change severity, priority or support tier (staff, or the system for SLA rules); SLA
+    deadlines are recomputed from the original start."""
+    now = now or timezone.now()
+    if by is not None:
+        _require_staff(by)
+        _require_visible(ticket, by)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    wanted = {"severity": severity, "priority": priority, "tier": tier}
+    changes = {k: v for k, v in wanted.items() if v is not None and getattr(locked, k) != v}
+    if not changes:
+        return ticket
+    before = {k: getattr(locked, k) for k in changes}
+    Ticket.objects.filter(pk=locked.pk).update(last_activity_at=now, **changes)
+    for name, value in {**changes, "last_activity_at": now}.items():
+        setattr(ticket, name, value)
+        setattr(locked, name, value)
+    _event(ticket, Event.Kind.CHANGED, by, before=before, after=changes, note=note, now=now)
+    if {"severity", "priority"} & changes.keys():
+        sla.sla_ticket_reclassified(ticket=locked, now=now)
+    return ticket

@@ -335,5 +335,6 @@ def console_nav(context):
             counts.get(Status.ESCALATED, 0),
         ),
         item("console:all", _("All cases"), "list"),
+        item("console:sla_report", _("SLA compliance"), "clock"),  # sla branch
     ]
     return {"groups": [(None, work), (_("Views"), views)], "nav_label": _("Agent console")}

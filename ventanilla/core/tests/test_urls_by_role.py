@@ -175,6 +175,8 @@ ACCESS = {
         ),
     ],
     # ---- end access ----
+    # ---- sla ----
+    "console:sla_report": [Case(split(customers=403, staff=200))],
 }
 
 

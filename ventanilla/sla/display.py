@@ -1,0 +1,87 @@
+"""How a clock looks to people: its state colour, the time left, the customer's sentence."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ventanilla.core.templatetags.ventanilla_ui import local
+from ventanilla.sla import clockmath
+from ventanilla.sla.models import ClockState
+from ventanilla.sla.services import calendar_of
+
+
+def clock_state(clock, now=None):
+    """ok / warning / breached / paused / met / cancelled."""
+    now = now or timezone.now()
+    if clock.state == ClockState.MET:
+        return "met"
+    if clock.state == ClockState.MISSED:
+        return "breached"
+    if clock.state == ClockState.CANCELLED:
+        return "cancelled"
+    if clock.state == ClockState.PAUSED:  # its deadline moves on when it resumes
+        return "breached" if clock.breached_at is not None else "paused"
+    if clock.breached_at is not None or clock.due_at <= now:
+        return "breached"
+    if clock.warned_at is not None or clock.warn_at <= now:
+        return "warning"
+    return "ok"
+
+
+def minutes_left(clock, now=None):
+    """Time left in the clock's own measure (business minutes on business targets)."""
+    now = now or timezone.now()
+    moment = clock.paused_since if clock.state == ClockState.PAUSED else now
+    return clockmath.elapsed(calendar_of(clock.policy), clock.unit, moment, clock.due_at)
+
+
+def duration(minutes, *, business=False):
+    """2 h 15 min, 45 min, 3 d 4 h (days only for elapsed time: a business day is not 24 h)."""
+    minutes = round(abs(minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    if days and not business:
+        hours = rest // 60
+        return (
+            _("%(d)s d %(h)s h") % {"d": days, "h": hours} if hours else _("%(d)s d") % {"d": days}
+        )
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return _("%(m)s min") % {"m": mins}
+    return _("%(h)s h %(m)s min") % {"h": hours, "m": mins} if mins else _("%(h)s h") % {"h": hours}
+
+
+def local_phrase(moment, now=None):
+    """When, with its preposition: "today by 10:30", "by Monday 24 at 10:30" (es: "hoy antes de
+    las 10:30", "antes del lunes 24 a las 10:30"); the month is named a week or more ahead."""
+    now = local(now or timezone.now())
+    moment = local(moment)
+    time = date_format(moment, "H:i")
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return _("today by %(time)s") % {"time": time}
+    if days == 1:
+        return _("tomorrow by %(time)s") % {"time": time}
+    fmt = "l j" if days < 7 else "l j \\d\\e F"
+    return _("by %(date)s at %(time)s") % {"date": date_format(moment, fmt), "time": time}
+
+
+def customer_sentence(clocks, now=None):
+    """The contractual promise a customer sees, in plain words; '' when there is none."""
+    now = now or timezone.now()
+    live = [c for c in clocks if c.kind == "contractual" and c.state in ("running", "paused")]
+    if not live:
+        return ""
+    if any(c.state == ClockState.PAUSED for c in live):
+        return _("The deadline is on hold while we wait for your answer.")
+    order = ["first_response", "next_response", "start_of_work", "resolution"]
+    live.sort(key=lambda c: (order.index(c.target), c.due_at))
+    clock = live[0]
+    if clock.due_at <= now:
+        return _("We are working on your case and will answer you as soon as possible.")
+    when = local_phrase(clock.due_at, now)
+    return {
+        "first_response": _("We will answer you %(when)s."),
+        "next_response": _("We will answer you %(when)s."),
+        "start_of_work": _("We will start working on your case %(when)s."),
+        "resolution": _("We expect to resolve your case %(when)s."),
+    }[clock.target] % {"when": when}
