@@ -408,6 +408,8 @@ def rating_record(*, ticket, score, by, comment="", now=None):
             now=now,
         )
     return rating
+
+
 @transaction.atomic
 def ticket_reclassify(*, ticket, by, severity=None, priority=None, tier=None, note="", now=None):
     """Change severity, priority or support tier (staff, or the system for SLA rules); SLA
