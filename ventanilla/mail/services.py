@@ -4,6 +4,7 @@ commit in the task worker, with retries and backoff (ARCHITECTURE rules 4 and 8)
 import logging
 from datetime import timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -20,7 +21,8 @@ MAX_ATTEMPTS = 8
 
 def render_email(template, context, language):
     """Render the subject / text / HTML trio of `emails/<template>` in `language`."""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    zone = ZoneInfo(settings.VENTANILLA_DISPLAY_TIME_ZONE)
+    with translation.override(language or settings.LANGUAGE_CODE), timezone.override(zone):
         subject = _render_plain(f"emails/{template}.subject.txt", context).strip()
         text = _render_plain(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)

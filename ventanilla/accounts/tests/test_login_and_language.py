@@ -56,3 +56,22 @@ def test_a_login_without_contact_or_agent_profile_gets_a_clear_no_access_page(cl
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 403
+
+
+def test_pages_show_times_in_the_desk_time_zone(rf, settings):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from ventanilla.accounts.middleware import UserLanguageMiddleware
+
+    settings.VENTANILLA_DISPLAY_TIME_ZONE = "America/Mexico_City"
+    seen = {}
+
+    def view(request):
+        seen["zone"] = timezone.get_current_timezone_name()
+        return None
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    UserLanguageMiddleware(view)(request)
+    assert seen["zone"] == "America/Mexico_City"

@@ -83,3 +83,15 @@ def test_plain_text_parts_are_not_html_escaped_but_the_html_part_is(ticket):
     assert "Sánchez & Hijos <planta 2>" in email.subject
     assert "Sánchez & Hijos <planta 2>" in email.body_text
     assert "Sánchez &amp; Hijos &lt;planta 2&gt;" in email.body_html
+
+
+def test_emails_render_dates_in_the_desk_time_zone(settings, tmp_path):
+    from ventanilla.mail.services import render_email
+
+    (tmp_path / "emails").mkdir()
+    for suffix, body in (("subject.txt", "s"), ("txt", "{{ when|date:'H:i' }}"), ("html", "h")):
+        (tmp_path / "emails" / f"probe.{suffix}").write_text(body)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    settings.VENTANILLA_DISPLAY_TIME_ZONE = "Europe/Madrid"
+    winter = timezone.datetime(2026, 12, 1, 9, 30, tzinfo=timezone.UTC)
+    assert render_email("probe", {"when": winter}, "es")[1] == "10:30"
