@@ -262,3 +262,12 @@ VENTANILLA_CONSENT_VERSION = os.environ.get("VENTANILLA_CONSENT_VERSION", "2026-
 # A customer's reply reopens a resolved case within this many days; later, they open a new case.
 VENTANILLA_REOPEN_DAYS = int(os.environ.get("VENTANILLA_REOPEN_DAYS", "7"))
 VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
+
+# --- Email intake (mail app) ---
+# Domain of the intake addresses a@, b@, c@ (seed 003) and of the reply address soporte+<token>@.
+VENTANILLA_INTAKE_DOMAIN = os.environ.get("VENTANILLA_INTAKE_DOMAIN", "soporte.localhost")
+VENTANILLA_INTAKE_REPLY_LOCALPART = os.environ.get("VENTANILLA_INTAKE_REPLY_LOCALPART", "soporte")
+# Messages from one sender in one hour beyond this number are quarantined (loops, floods).
+VENTANILLA_INTAKE_FLOOD_PER_HOUR = int(os.environ.get("VENTANILLA_INTAKE_FLOOD_PER_HOUR", "30"))
+# Inbound webhooks through django-anymail (Mailgun): signing key of the Mailgun account.
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", "")}
