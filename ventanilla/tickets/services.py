@@ -353,3 +353,32 @@ def _add_participant(ticket, contact, by, now):
             now=now,
         )
     return participant
+
+
+@transaction.atomic
+def ticket_reply_from_contact(
+    *, ticket, contact, text, attachments=(), channel=Channel.EMAIL, now=None
+):
+    """A customer's message that arrived without a session (email intake): written by `contact`,
+    an active contact of the case's organization. Same rules as a customer's `ticket_reply`:
+    closed and cancelled cases refuse it, a resolved case reopens within the window."""
+    now = now or timezone.now()
+    if not contact.is_active or contact.organization_id != ticket.organization_id:
+        raise PermissionDenied("only active contacts of the case's organization")
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_accepts_replies(locked, Actor.CUSTOMER, now)
+    by = contact.user if contact.user_id else None
+    message = _add_message(locked, by, text, Message.Kind.PUBLIC, attachments, channel, now)
+    if message.author_contact_id != contact.pk:
+        message.author_contact = contact
+        message.save(update_fields=["author_contact"])
+    if locked.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
+        note = (
+            _("The customer answered.")
+            if locked.status == Status.WAITING_ON_CUSTOMER
+            else _("Reopened by the customer's reply.")
+        )
+        ticket_transition(ticket=locked, to_status=Status.IN_PROGRESS, by=None, now=now, note=note)
+    notifications.message_added(message)
+    ticket.refresh_from_db()
+    return message
