@@ -38,7 +38,9 @@ def make_short_token(purpose, value):
     (``soporte+<token>@…``): MTAs may fold case, and ``:`` is not allowed there. Never expires."""
     from django.utils.crypto import salted_hmac
 
-    digest = salted_hmac(f"ventanilla.{purpose}", str(int(value))).hexdigest()[:16]
+    digest = salted_hmac(f"ventanilla.{purpose}", str(int(value)), algorithm="sha256").hexdigest()[
+        :16
+    ]
     return f"{int(value)}x{digest}"
 
 
