@@ -6,4 +6,5 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("adjuntos/<int:pk>/", views.attachment_download, name="attachment"),
+    path("correo/cuarentena/", views.quarantine, name="quarantine"),
 ]

@@ -70,6 +70,16 @@ ACCESS = {
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["internal_a"].pk}),
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["public_b"].pk}),
     ],
+    # ---- email ----
+    "console:quarantine": [
+        Case(split(customers=403, staff=403, supervisor=200, superuser=200)),
+        Case(
+            split(customers=403, staff=403, supervisor=404, superuser=404),
+            method="post",
+            data={"inbound": "999999"},
+            label="re-process an email that is not in quarantine",
+        ),
+    ],
 }
 
 
