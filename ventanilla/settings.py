@@ -270,4 +270,9 @@ VENTANILLA_INTAKE_REPLY_LOCALPART = os.environ.get("VENTANILLA_INTAKE_REPLY_LOCA
 # Messages from one sender in one hour beyond this number are quarantined (loops, floods).
 VENTANILLA_INTAKE_FLOOD_PER_HOUR = int(os.environ.get("VENTANILLA_INTAKE_FLOOD_PER_HOUR", "30"))
 # Inbound webhooks through django-anymail (Mailgun): signing key of the Mailgun account.
-ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", "")}
+# Empty disables the webhook (404); tests use a fixed placeholder key.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get(
+        "MAILGUN_WEBHOOK_SIGNING_KEY", "test-signing-key" if TESTING else ""
+    )
+}

@@ -80,6 +80,11 @@ ACCESS = {
             label="re-process an email that is not in quarantine",
         ),
     ],
+    # ESP webhook: no session involved; unsigned posts are refused (400), GET is not allowed
+    "mail_inbound_mailgun": [
+        Case(everyone(405)),
+        Case(everyone(400), method="post", data={"body-mime": "x"}, label="unsigned post"),
+    ],
 }
 
 
