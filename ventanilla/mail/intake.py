@@ -23,6 +23,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,10 +205,10 @@ class _Mail:
 def _process(inbound, now):
     parsed = parse_email(bytes(inbound.raw))
     mail = _Mail(inbound, parsed, _sender_email(parsed), _recipients(parsed, inbound), now)
-    if not mail.sender:
-        raise Quarantine("no_sender", _("The message has no sender address."))
     if parsed.flags.automated:
         return _ignore(inbound, "automated", "; ".join(parsed.flags.reasons))
+    if not _valid_email(mail.sender):
+        raise Quarantine("no_sender", _("The message has no valid sender address."))
     if _is_our_address(mail.sender):
         return _ignore(inbound, "loop", _("Sent by one of our own addresses."))
     _check_flood(mail)
@@ -223,6 +224,14 @@ def _process(inbound, now):
     if not contacts:
         return _unknown_sender(mail)
     return _open(mail, contacts[0])
+
+
+def _valid_email(address):
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 def _ignore(inbound, reason, detail=""):
@@ -408,7 +417,7 @@ def _authorize_cc(mail, ticket, sender_contact):
     """People in CC become authorised contacts of the case (seed 003)."""
     for address in mail.parsed.cc + mail.parsed.to:
         email = (address.email or "").lower()
-        if not email or email == mail.sender or _is_our_address(email):
+        if not _valid_email(email) or email == mail.sender or _is_our_address(email):
             continue
         known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
         contact = known.first()
