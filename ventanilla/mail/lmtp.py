@@ -48,4 +48,4 @@ class LMTPController(Controller):
 
 
 def lmtp_controller(host="127.0.0.1", port=8025):
-    return LMTPController(IntakeHandler(), hostname=host, port=port)
+    return LMTPController(IntakeHandler(), hostname=host, port=port, ready_timeout=30)
