@@ -377,6 +377,7 @@ def _open(mail, contact):
         Ticket.objects.filter(pk=ticket.pk).update(team_id=route.team_id)
     _authorize_cc(mail, ticket, contact)
     inbound.ticket, inbound.state = ticket, State.PROCESSED
+    _answer_in_thread(ticket, parsed.message_id)
     _tell_refused(mail, ticket, contact, refused)
 
 
@@ -411,6 +412,17 @@ def _reply(mail, ticket, contact):
     _authorize_cc(mail, ticket, contact)
     inbound.ticket_message, inbound.state = message, State.PROCESSED
     _tell_refused(mail, ticket, contact, refused)
+
+
+def _answer_in_thread(ticket, message_id):
+    """The acknowledgement written by ticket_open (not sent yet: after commit) answers the
+    customer's message, so that their mail client shows it in the same conversation."""
+    if not message_id:
+        return
+    for email in OutboundEmail.objects.filter(ticket=ticket, state=OutboundEmail.State.QUEUED):
+        if "In-Reply-To" not in email.headers:
+            email.headers |= {"In-Reply-To": f"<{message_id}>", "References": f"<{message_id}>"}
+            email.save(update_fields=["headers"])
 
 
 def _authorize_cc(mail, ticket, sender_contact):

@@ -49,6 +49,7 @@ def test_new_message_opens_case_with_the_address_severity(cast, lucia_case):
     received = OutboundEmail.objects.get(ticket=ticket, template="ticket_received")
     assert received.headers["Reply-To"] == reply_address(ticket)
     assert ticket.number in received.subject
+    assert received.headers["In-Reply-To"] == "<first@ebro.test>"
 
 
 def test_same_message_twice_is_stored_once(cast):

@@ -74,3 +74,17 @@ def test_failed_send_is_kept_visible_and_retried_later(ticket, settings):
     assert outbox_retry_due(now=now + timedelta(hours=1)) >= 1
     email.refresh_from_db()
     assert email.state == OutboundEmail.State.SENT and email.attempts == 2
+
+
+def test_case_mail_carries_reply_token_and_references(cast, make_ticket):
+    from ventanilla.mail.models import OutboundEmail
+    from ventanilla.mail.services import email_enqueue, reply_address
+
+    ticket = make_ticket()
+    first = OutboundEmail.objects.filter(ticket=ticket).get()
+    second = email_enqueue(
+        template="ticket_received", to=["a@b.test"], context={"ticket": ticket}, ticket=ticket
+    )
+    assert second.headers["Reply-To"] == reply_address(ticket)
+    assert second.headers["In-Reply-To"] == first.message_id
+    assert first.message_id in second.headers["References"].split()
