@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup(directory):
+    os.environ.pop("DATABASE_URL", None)  # always a fresh SQLite file, never a real database
     os.environ.update(
         VENTANILLA_ENV="test",
         VENTANILLA_SQLITE_PATH=str(Path(directory) / "bench.sqlite3"),

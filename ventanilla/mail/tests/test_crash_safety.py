@@ -66,8 +66,10 @@ def worker(command, directory, env):
 
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     database = tmp_path / "crash.sqlite3"
+    # SQLite file of its own even when the suite runs on PostgreSQL (DATABASE_URL would point the
+    # subprocess at the real database, not the test one).
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "VENTANILLA_ENV": "test",
         "VENTANILLA_SQLITE_PATH": str(database),
         "VENTANILLA_INTAKE_FLOOD_PER_HOUR": "100000",
