@@ -334,10 +334,12 @@ def _tickets_of_message_id(message_id):
 
 def _unknown_sender(mail):
     domain = mail.sender.rpartition("@")[2]
+    known = Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.PENDING)
+    pending = known.select_related("organization").order_by("pk").first()
     organization = (
-        Organization.objects.filter(email_domain__iexact=domain, is_active=True).first()
-        if domain
-        else None
+        pending.organization  # e.g. someone put in CC earlier, not approved yet
+        if pending is not None
+        else Organization.objects.filter(email_domain__iexact=domain, is_active=True).first()
     )
     if organization is None:
         raise Quarantine("unknown_sender", _("Unknown sender %(email)s.") % {"email": mail.sender})
@@ -398,7 +400,7 @@ def _reply(mail, ticket, contact):
         _answer_closed(mail, ticket, contact)
         return
     accepted, refused = _attachments(parsed)
-    text = visible_reply(parsed.text_body) + _refused_note(refused)
+    text = (visible_reply(parsed.text_body) or parsed.subject or "-") + _refused_note(refused)
     try:
         message = ticket_reply_from_contact(
             ticket=ticket, contact=contact, text=text, attachments=accepted, now=mail.now

@@ -244,3 +244,22 @@ def test_a_failure_quarantines_that_message_only(cast, monkeypatch):
     assert Ticket.objects.count() == 1
     monkeypatch.setattr(intake, "ticket_open", real)
     assert inbound_reprocess_now(inbound=bad).state == S.PROCESSED
+
+
+def test_cc_person_pending_approval_who_answers_is_held(cast):
+    opened = receive(make_email(frm=LUCIA, cc="Ana <ana@otra.test>", message_id="<o@ebro.test>"))
+    answer = receive(
+        make_email(
+            frm="ana@otra.test", subject="Re: x", body="Yo también", in_reply_to="<o@ebro.test>"
+        )
+    )
+    assert (answer.state, answer.reason) == (S.QUARANTINED, "pending_approval")
+    contact_approve(contact=Contact.objects.get(email="ana@otra.test"), by=cast.users["admin"])
+    inbound_release_held()
+    answer.refresh_from_db()
+    assert answer.ticket == opened.ticket and answer.ticket_message is not None
+
+
+def test_empty_reply_body_still_threads(lucia_case):
+    row = reply(lucia_case, body="", in_reply_to="<first@ebro.test>", subject="Re: vacío")
+    assert row.ticket_message.body_text == "Re: vacío"
