@@ -51,7 +51,7 @@ def test_page_costs_constant_queries(cast, client, django_assert_max_num_queries
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_quarantine_page_in_the_browser(page, live_server):
     from ventanilla.testing.cast import build_cast
 
