@@ -146,3 +146,50 @@ def test_mail_receive_reads_one_message_from_stdin(tmp_path):
         [*manage, "mail_receive"], input=raw, env=env, capture_output=True, check=True
     )
     assert result.stdout.decode().split()[1:] == ["quarantined", "unknown_sender"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_imap_flags_a_message_only_once_its_outcome_is_committed(dovecot, monkeypatch):
+    """Seen from another database connection when the flag is set: the outcome is committed."""
+    import threading
+
+    from django.db import connection
+
+    from ventanilla.testing.cast import build_cast
+
+    build_cast()
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", PASSWORD)
+    mailbox = Mailbox.objects.create(
+        name="soporte",
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_ssl=False,
+        username=USER,
+        password_env="TEST_IMAP_PASSWORD",
+    )
+    for n in range(3):
+        dovecot.deliver(make_email(frm=LUCIA, subject=f"Mensaje {n}", date=minutes(n)))
+    real_process, real_done = imap.inbound_process, imap._done
+    last, seen_elsewhere = [], []
+
+    def process(inbound_id, **kwargs):
+        last.append(inbound_id)
+        return real_process(inbound_id, **kwargs)
+
+    def committed_state(inbound_id):
+        try:
+            seen_elsewhere.append(InboundEmail.objects.get(pk=inbound_id).state)
+        finally:
+            connection.close()
+
+    def done(client, box, uid):
+        thread = threading.Thread(target=committed_state, args=(last[-1],))
+        thread.start()
+        thread.join()
+        return real_done(client, box, uid)
+
+    monkeypatch.setattr(imap, "inbound_process", process)
+    monkeypatch.setattr(imap, "_done", done)
+    imap.mailbox_fetch(mailbox)
+    assert seen_elsewhere == [S.PROCESSED] * 3
+    assert unseen(dovecot) == []
