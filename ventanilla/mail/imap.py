@@ -35,7 +35,8 @@ def mailbox_fetch(mailbox, *, limit=BATCH):
             stored.append((uid, row))
         ordered = sorted(stored, key=lambda item: item[1].sent_at or item[1].received_at)
         for uid, row in ordered:
-            inbound_process(row.pk)  # commits (or quarantines) before the flag below
+            # commits (or quarantines) before the flag below
+            inbound_process(row.pk, parsed=getattr(row, "parsed", None))
             _done(client, mailbox, uid)
     Mailbox.objects.filter(pk=mailbox.pk).update(last_fetch_at=timezone.now(), last_error="")
     return [row for _, row in stored]

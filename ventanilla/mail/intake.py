@@ -64,7 +64,7 @@ def inbound_receive(raw, source, *, detail="", envelope_to=()):
     """Store one raw message, then process it. Returns the InboundEmail row."""
     inbound, _created = inbound_store(raw, source, detail=detail, envelope_to=envelope_to)
     if inbound.state == State.RECEIVED:
-        inbound_process(inbound.pk)
+        inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
         inbound.refresh_from_db()
     return inbound
 
@@ -78,7 +78,7 @@ def inbound_receive_batch(raws, source, *, detail=""):
         key=lambda row: (row.sent_at or row.received_at, row.pk),
     )
     for row in pending:
-        inbound_process(row.pk)
+        inbound_process(row.pk, parsed=getattr(row, "parsed", None))
     return [InboundEmail.objects.get(pk=row.pk) for row in rows]
 
 
@@ -91,6 +91,7 @@ def dedupe_key(raw, message_id):
 def inbound_store(raw, source, *, detail="", envelope_to=()):
     """Keep the raw message (its own transaction). Returns (row, created)."""
     raw = bytes(raw)
+    parsed = None
     try:
         parsed = parse_email(raw)
         message_id, sender = parsed.message_id[:250], _sender_email(parsed)
@@ -119,13 +120,14 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
             row.save()
     except IntegrityError:  # stored meanwhile by another worker
         return InboundEmail.objects.get(dedupe_key=key), False
+    row.parsed = parsed  # not a field: spares processing a second parse of the same bytes
     return row, True
 
 
 # ---- processing ------------------------------------------------------------------------------
 
 
-def inbound_process(inbound_id, *, now=None):
+def inbound_process(inbound_id, *, now=None, parsed=None):
     """Process one stored message in its own transaction; any failure quarantines it."""
     try:
         with transaction.atomic():
@@ -133,7 +135,7 @@ def inbound_process(inbound_id, *, now=None):
             if inbound.state != State.RECEIVED:
                 return inbound
             inbound.attempts += 1
-            _process(inbound, now or timezone.now())
+            _process(inbound, now or timezone.now(), parsed)
             inbound.processed_at = timezone.now()
             inbound.save()
             return inbound
@@ -202,8 +204,8 @@ class _Mail:
     now: object
 
 
-def _process(inbound, now):
-    parsed = parse_email(bytes(inbound.raw))
+def _process(inbound, now, parsed=None):
+    parsed = parsed or parse_email(bytes(inbound.raw))
     mail = _Mail(inbound, parsed, _sender_email(parsed), _recipients(parsed, inbound), now)
     if parsed.flags.automated:
         return _ignore(inbound, "automated", "; ".join(parsed.flags.reasons))
@@ -241,7 +243,7 @@ def _ignore(inbound, reason, detail=""):
 def _check_flood(mail):
     limit = settings.VENTANILLA_INTAKE_FLOOD_PER_HOUR
     recent = InboundEmail.objects.filter(
-        sender__iexact=mail.sender, received_at__gte=mail.now - timedelta(hours=1)
+        sender=mail.sender, received_at__gte=mail.now - timedelta(hours=1)
     ).exclude(pk=mail.inbound.pk)
     if recent.count() >= limit:
         raise Quarantine(
