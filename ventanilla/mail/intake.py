@@ -179,7 +179,8 @@ def inbound_release_held():
     ).order_by("sent_at", "pk")
     released = 0
     for inbound in held.iterator():
-        if Contact.objects.filter(email__iexact=inbound.sender, state=Contact.State.ACTIVE):
+        active = Contact.objects.filter(email__iexact=inbound.sender, state=Contact.State.ACTIVE)
+        if active.exists():
             inbound_reprocess_now(inbound=inbound)
             released += 1
     return released
