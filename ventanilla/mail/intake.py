@@ -49,6 +49,12 @@ State = InboundEmail.State
 CASE_NUMBER = re.compile(r"\[\s*#?([A-Za-z]{1,4}/\d{4}/\d{1,9})\s*\]")
 
 
+def db_text(value):
+    """Text every database accepts: PostgreSQL refuses NUL bytes and lone surrogates."""
+    value = (value or "").replace("\x00", "\ufffd")
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
 class Quarantine(Exception):
     """Stop processing this message: keep it quarantined with this reason."""
 
@@ -94,8 +100,8 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
     parsed = None
     try:
         parsed = parse_email(raw)
-        message_id, sender = parsed.message_id[:250], _sender_email(parsed)
-        subject, sent_at = parsed.subject[:250], parsed.date
+        message_id, sender = db_text(parsed.message_id)[:250], _sender_email(parsed)
+        subject, sent_at = db_text(parsed.subject)[:250], parsed.date
     except Exception:  # the parser is not supposed to raise; storing must never depend on it
         log.exception("parse failed while storing")
         message_id, sender, subject, sent_at = "", "", "", None
@@ -106,8 +112,8 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
     row = InboundEmail(
         raw=raw,
         source=source,
-        source_detail=detail[:200],
-        envelope_to=[address.lower() for address in envelope_to],
+        source_detail=db_text(detail)[:200],
+        envelope_to=[db_text(address).lower() for address in envelope_to],
         dedupe_key=key,
         message_id=message_id,
         content_hash=digest,
@@ -150,7 +156,8 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
 def _quarantine(inbound_id, reason, detail):
     with transaction.atomic():
         inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
-        inbound.state, inbound.reason, inbound.error = State.QUARANTINED, reason, detail[:20000]
+        inbound.state, inbound.reason = State.QUARANTINED, reason
+        inbound.error = db_text(detail)[:20000]
         inbound.attempts = (inbound.attempts or 0) + (0 if reason != "error" else 1)
         inbound.processed_at = timezone.now()
         inbound.save()
@@ -238,7 +245,7 @@ def _valid_email(address):
 
 
 def _ignore(inbound, reason, detail=""):
-    inbound.state, inbound.reason, inbound.error = State.IGNORED, reason, detail[:2000]
+    inbound.state, inbound.reason, inbound.error = State.IGNORED, reason, db_text(detail)[:2000]
 
 
 def _check_flood(mail):
@@ -257,13 +264,13 @@ def _check_flood(mail):
 
 
 def _sender_email(parsed):
-    return (parsed.sender.email if parsed.sender else "").strip().lower()
+    return db_text(parsed.sender.email if parsed.sender else "").strip().lower()
 
 
 def _recipients(parsed, inbound):
-    found = [a.email.lower() for a in (*parsed.to, *parsed.cc) if a.email]
+    found = [db_text(a.email).lower() for a in (*parsed.to, *parsed.cc) if a.email]
     for name in ("Delivered-To", "X-Original-To"):
-        value = parsed.header(name).strip(" <>").lower()
+        value = db_text(parsed.header(name)).strip(" <>").lower()
         if "@" in value:
             found.append(value)
     return list(dict.fromkeys([*inbound.envelope_to, *found]))
@@ -306,7 +313,7 @@ def _find_thread(mail, org_ids):
 def _thread_candidates(mail):
     parsed = mail.parsed
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
-    for message_id in dict.fromkeys(i for i in ids if i):
+    for message_id in dict.fromkeys(db_text(i) for i in ids if i):
         yield from _tickets_of_message_id(message_id)
     for address in mail.recipients:
         local = address.partition("@")[0]
@@ -314,7 +321,7 @@ def _thread_candidates(mail):
             ticket_id = _token_ticket_id(local.split("+", 1)[1])
             if ticket_id is not None:
                 yield ticket_id
-    for number in CASE_NUMBER.findall(parsed.subject or ""):
+    for number in CASE_NUMBER.findall(db_text(parsed.subject)):
         yield from Ticket.objects.filter(number=number.upper()).values_list("pk", flat=True)
 
 
@@ -349,7 +356,7 @@ def _unknown_sender(mail):
     sender = mail.parsed.sender
     contact = contact_pending_create(
         organization=organization,
-        name=sender.name if sender else "",
+        name=db_text(sender.name if sender else ""),
         email=mail.sender,
         reason=_("Wrote to support by email"),
     )
@@ -365,8 +372,8 @@ def _open(mail, contact):
     parsed, inbound = mail.parsed, mail.inbound
     route = intake_address_for(mail.recipients)
     accepted, refused = _attachments(parsed)
-    text = strip_signature(parsed.text_body) or parsed.subject or "-"
-    subject = (parsed.subject or "").strip() or _("(no subject)")
+    text = db_text(strip_signature(parsed.text_body) or parsed.subject or "-")
+    subject = db_text(parsed.subject).strip() or _("(no subject)")
     ticket = ticket_open(
         by=None,
         requester=contact,
@@ -403,7 +410,8 @@ def _reply(mail, ticket, contact):
         _answer_closed(mail, ticket, contact)
         return
     accepted, refused = _attachments(parsed)
-    text = (visible_reply(parsed.text_body) or parsed.subject or "-") + _refused_note(refused)
+    text = db_text(visible_reply(parsed.text_body) or parsed.subject or "-")
+    text += _refused_note(refused)
     try:
         message = ticket_reply_from_contact(
             ticket=ticket, contact=contact, text=text, attachments=accepted, now=mail.now
@@ -433,7 +441,7 @@ def _answer_in_thread(ticket, message_id):
 def _authorize_cc(mail, ticket, sender_contact):
     """People in CC become authorised contacts of the case (seed 003)."""
     for address in mail.parsed.cc + mail.parsed.to:
-        email = (address.email or "").lower()
+        email = db_text(address.email).lower()
         if not _valid_email(email) or email == mail.sender or _is_our_address(email):
             continue
         known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
@@ -441,7 +449,7 @@ def _authorize_cc(mail, ticket, sender_contact):
         if contact is None:
             contact = contact_pending_create(
                 organization=ticket.organization,
-                name=address.name,
+                name=db_text(address.name),
                 email=email,
                 reason=_("In copy of case %(number)s") % {"number": ticket.number},
             )
@@ -452,7 +460,7 @@ def _authorize_cc(mail, ticket, sender_contact):
 def _attachments(parsed):
     accepted, refused = [], []
     for index, attachment in enumerate(parsed.attachments):
-        name = attachment.filename or f"adjunto-{index + 1}"
+        name = db_text(attachment.filename) or f"adjunto-{index + 1}"
         upload = SimpleUploadedFile(name, attachment.data, attachment.content_type)
         try:
             check_uploaded_file(upload)
@@ -488,7 +496,7 @@ def _answer_closed(mail, ticket, contact):
         to=[mail.sender],
         language=_language(contact),
         ticket=ticket,
-        context={"ticket": ticket, "subject": mail.parsed.subject},
+        context={"ticket": ticket, "subject": db_text(mail.parsed.subject)},
     )
 
 

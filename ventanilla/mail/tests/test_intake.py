@@ -263,3 +263,18 @@ def test_cc_person_pending_approval_who_answers_is_held(cast):
 def test_empty_reply_body_still_threads(lucia_case):
     row = reply(lucia_case, body="", in_reply_to="<first@ebro.test>", subject="Re: vacío")
     assert row.ticket_message.body_text == "Re: vacío"
+
+
+def test_nul_bytes_and_broken_text_are_stored_on_every_database(lucia_case):
+    """PostgreSQL refuses NUL in text: found by the fuzz test on PostgreSQL."""
+    raw = make_email(
+        frm=LUCIA, subject="Re: nulo", body="Respuesta", in_reply_to="<first@ebro.test>"
+    )
+    raw = raw.replace(b"Subject: Re: nulo", b"Subject: Re: nu\x00lo\xed")
+    raw = raw.replace(
+        b"In-Reply-To: <first@ebro.test>",
+        b"In-Reply-To: <first@ebro.test>\nReferences: <\x00x@y>\nMessage-ID: <\x00nul@ebro.test>",
+    )
+    row = inbound_receive(raw, InboundEmail.Source.PIPE, envelope_to=["c\x00@soporte.localhost"])
+    assert row.state == S.PROCESSED and row.ticket == lucia_case
+    assert "\x00" not in row.subject + row.message_id
