@@ -389,7 +389,7 @@ def _open(mail, contact):
         Ticket.objects.filter(pk=ticket.pk).update(team_id=route.team_id)
     _authorize_cc(mail, ticket, contact)
     inbound.ticket, inbound.state = ticket, State.PROCESSED
-    _answer_in_thread(ticket, parsed.message_id)
+    _answer_in_thread(ticket, db_text(parsed.message_id))
     _tell_refused(mail, ticket, contact, refused)
 
 
