@@ -277,3 +277,16 @@ VENTANILLA_LOGIN_HELP_MAX_PER_EMAIL = int(
 )
 # Hours a password or account-creation link sent by email stays valid.
 VENTANILLA_LOGIN_LINK_HOURS = int(os.environ.get("VENTANILLA_LOGIN_LINK_HOURS", "24"))
+# --- Email intake (mail app) ---
+# Domain of the intake addresses a@, b@, c@ (seed 003) and of the reply address soporte+<token>@.
+VENTANILLA_INTAKE_DOMAIN = os.environ.get("VENTANILLA_INTAKE_DOMAIN", "soporte.localhost")
+VENTANILLA_INTAKE_REPLY_LOCALPART = os.environ.get("VENTANILLA_INTAKE_REPLY_LOCALPART", "soporte")
+# Messages from one sender in one hour beyond this number are quarantined (loops, floods).
+VENTANILLA_INTAKE_FLOOD_PER_HOUR = int(os.environ.get("VENTANILLA_INTAKE_FLOOD_PER_HOUR", "30"))
+# Inbound webhooks through django-anymail (Mailgun): signing key of the Mailgun account.
+# Empty disables the webhook (404); tests use a fixed placeholder key.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get(
+        "MAILGUN_WEBHOOK_SIGNING_KEY", "test-signing-key" if TESTING else ""
+    )
+}

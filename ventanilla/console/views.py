@@ -1,8 +1,14 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from ventanilla.accounts.roles import agent_of
+from ventanilla.accounts.roles import agent_of, is_supervisor
 from ventanilla.core.decorators import staff_required
 from ventanilla.core.downloads import attachment_response
+from ventanilla.mail.intake import inbound_reprocess_now
+from ventanilla.mail.models import InboundEmail
+from ventanilla.mail.selectors import inbound_quarantined, inbound_quarantined_count
 from ventanilla.tickets.selectors import ticket_counts_by_status, ticket_list
 from ventanilla.tickets.workflow import OPEN, Status
 
@@ -22,3 +28,27 @@ def home(request):
 @staff_required
 def attachment_download(request, pk):
     return attachment_response(request.user, pk)
+
+
+# ---- email ----
+@staff_required
+def quarantine(request):
+    """Incoming mail that intake held or could not process; supervisors send it again."""
+    if not is_supervisor(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        inbound = get_object_or_404(
+            InboundEmail, pk=request.POST.get("inbound"), state=InboundEmail.State.QUARANTINED
+        )
+        inbound = inbound_reprocess_now(inbound=inbound)
+        if inbound.state == InboundEmail.State.QUARANTINED:
+            messages.warning(
+                request,
+                _("The email is still in quarantine: %(reason)s")
+                % {"reason": inbound.error.splitlines()[0] if inbound.error else inbound.reason},
+            )
+        else:
+            messages.success(request, _("The email was processed again."))
+        return redirect("console:quarantine")
+    context = {"emails": inbound_quarantined(), "total": inbound_quarantined_count()}
+    return render(request, "console/quarantine.html", context)

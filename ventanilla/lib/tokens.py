@@ -31,3 +31,26 @@ def read_token(purpose, token, max_age=DEFAULT_MAX_AGE):
         raise BadToken(expired=True) from error
     except signing.BadSignature as error:
         raise BadToken() from error
+
+
+def make_short_token(purpose, value):
+    """A short, lower-case token binding an integer to a purpose, for email addresses
+    (``soporte+<token>@…``): MTAs may fold case, and ``:`` is not allowed there. Never expires."""
+    from django.utils.crypto import salted_hmac
+
+    digest = salted_hmac(f"ventanilla.{purpose}", str(int(value)), algorithm="sha256").hexdigest()[
+        :16
+    ]
+    return f"{int(value)}x{digest}"
+
+
+def read_short_token(purpose, token):
+    """The integer of a short token of this purpose, or BadToken."""
+    from django.utils.crypto import constant_time_compare
+
+    head, _, _digest = (token or "").lower().partition("x")
+    if not head.isdigit():
+        raise BadToken()
+    if not constant_time_compare(make_short_token(purpose, int(head)), token.lower()):
+        raise BadToken()
+    return int(head)

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.tickets.models import Severity
+
 
 class OutboundEmail(models.Model):
     """An email written inside the business transaction and sent by the worker after commit."""
@@ -37,3 +39,125 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {', '.join(self.to)}"
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox polled by `mail_fetch` (the password comes from an environment variable)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    host = models.CharField(_("host"), max_length=200)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    use_ssl = models.BooleanField(_("use SSL"), default=True)
+    username = models.CharField(_("user"), max_length=200)
+    password_env = models.CharField(
+        _("password environment variable"),
+        max_length=80,
+        help_text=_("Name of the environment variable that holds the password."),
+    )
+    folder = models.CharField(_("folder"), max_length=120, default="INBOX")
+    move_to = models.CharField(
+        _("move processed mail to"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty to only mark messages as read."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("IMAP mailbox")
+        verbose_name_plural = _("IMAP mailboxes")
+
+    def __str__(self):
+        return f"{self.name} ({self.username}@{self.host})"
+
+
+class IntakeAddress(models.Model):
+    """An address customers write to; it sets the severity of the cases it opens (seed 003)."""
+
+    address = models.EmailField(_("address"), unique=True)
+    severity = models.CharField(_("severity"), max_length=1, choices=Severity, default=Severity.C)
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("team")
+    )
+    request_type = models.ForeignKey(
+        "catalog.RequestType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("request type"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("intake address")
+        verbose_name_plural = _("intake addresses")
+        ordering = ["address"]
+
+    def __str__(self):
+        return self.address
+
+
+class InboundEmail(models.Model):
+    """One received message, stored raw BEFORE anything else happens to it."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        QUARANTINED = "quarantined", _("Quarantined")
+
+    class Source(models.TextChoices):
+        IMAP = "imap", "IMAP"
+        LMTP = "lmtp", "LMTP"
+        PIPE = "pipe", _("Pipe (stdin)")
+        WEBHOOK = "webhook", _("Webhook")
+        ADMIN = "admin", _("Manual")
+
+    raw = models.BinaryField(_("raw message"))
+    source = models.CharField(_("source"), max_length=8, choices=Source)
+    source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
+    envelope_to = models.JSONField(_("envelope recipients"), default=list, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True, db_index=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    sent_at = models.DateTimeField(_("date"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State, default=State.RECEIVED, db_index=True
+    )
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_emails",
+        verbose_name=_("case"),
+    )
+    ticket_message = models.ForeignKey(
+        "tickets.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case message"),
+    )
+
+    class Meta:
+        verbose_name = _("incoming email")
+        verbose_name_plural = _("incoming emails")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "sent_at"]),
+            models.Index(fields=["sender", "received_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.sender}: {self.subject}"

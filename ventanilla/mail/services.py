@@ -13,10 +13,13 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from ventanilla.lib.tokens import make_short_token
 from ventanilla.mail.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+REPLY_TOKEN_PURPOSE = "mail-reply"  # noqa: S105 (a signing salt, not a secret)
+THREAD_REFERENCES = 10  # how many earlier Message-IDs of the case go in References
 
 
 def render_email(template, context, language):
@@ -50,11 +53,43 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
         subject=subject,
         body_text=text,
         body_html=html,
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        headers={"Auto-Submitted": "auto-generated", **thread_headers(ticket), **(headers or {})},
         message_id=new_message_id(domain),
     )
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def reply_address(ticket):
+    """soporte+<token>@<intake domain>: a customer's answer threads even without headers."""
+    local = settings.VENTANILLA_INTAKE_REPLY_LOCALPART
+    token = make_short_token(REPLY_TOKEN_PURPOSE, ticket.pk)
+    return f"{local}+{token}@{settings.VENTANILLA_INTAKE_DOMAIN}"
+
+
+def thread_headers(ticket):
+    """Reply-To with the case token, and In-Reply-To / References to the case's earlier mail,
+    so that mail clients keep the conversation together and replies find their case."""
+    if ticket is None or ticket.pk is None:
+        return {}
+    from ventanilla.mail.models import InboundEmail
+
+    outbound = OutboundEmail.objects.filter(ticket=ticket).values_list("message_id", "created_at")
+    inbound = (
+        InboundEmail.objects.filter(ticket=ticket)
+        .exclude(message_id="")
+        .values_list("message_id", "received_at")
+    )
+    earlier = sorted(
+        [*outbound.order_by("-created_at")[:THREAD_REFERENCES]]
+        + [(f"<{mid}>", at) for mid, at in inbound.order_by("-received_at")[:THREAD_REFERENCES]],
+        key=lambda pair: pair[1],
+    )[-THREAD_REFERENCES:]
+    headers = {"Reply-To": reply_address(ticket)}
+    if earlier:
+        headers["In-Reply-To"] = earlier[-1][0]
+        headers["References"] = " ".join(mid for mid, _ in earlier)
+    return headers
 
 
 def new_message_id(domain):

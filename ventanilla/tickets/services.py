@@ -194,21 +194,27 @@ def ticket_reply(*, ticket, by, text, attachments=(), channel=Channel.WEB, now=N
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_accepts_replies(locked, kind, now)
     message = _add_message(locked, by, text, Message.Kind.PUBLIC, attachments, channel, now)
-    if kind == Actor.CUSTOMER and locked.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
+    if kind == Actor.CUSTOMER:
+        _customer_wrote(locked, now)
+    elif kind in STAFF:
+        sla.sla_staff_replied(ticket=locked, now=now)
+    notifications.message_added(message)
+    ticket.refresh_from_db()
+    return message
+
+
+def _customer_wrote(locked, now):
+    """What a customer's message does, whatever the way in (area, email): a case waiting on
+    them goes back to work, a resolved one reopens, and the SLA clocks hear about it."""
+    if locked.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
         note = (
             _("The customer answered.")
             if locked.status == Status.WAITING_ON_CUSTOMER
             else _("Reopened by the customer's reply.")
         )
         ticket_transition(ticket=locked, to_status=Status.IN_PROGRESS, by=None, now=now, note=note)
-    if kind in STAFF:
-        sla.sla_staff_replied(ticket=locked, now=now)
-    elif kind == Actor.CUSTOMER:
         locked.refresh_from_db(fields=["status"])
-        sla.sla_customer_wrote(ticket=locked, now=now)
-    notifications.message_added(message)
-    ticket.refresh_from_db()
-    return message
+    sla.sla_customer_wrote(ticket=locked, now=now)
 
 
 def _check_accepts_replies(ticket, kind, now):
@@ -432,3 +438,26 @@ def ticket_reclassify(*, ticket, by, severity=None, priority=None, tier=None, no
     if {"severity", "priority"} & changes.keys():
         sla.sla_ticket_reclassified(ticket=locked, now=now)
     return ticket
+
+
+@transaction.atomic
+def ticket_reply_from_contact(
+    *, ticket, contact, text, attachments=(), channel=Channel.EMAIL, now=None
+):
+    """A customer's message that arrived without a session (email intake): written by `contact`,
+    an active contact of the case's organization. Same rules as a customer's `ticket_reply`:
+    closed and cancelled cases refuse it, a resolved case reopens within the window."""
+    now = now or timezone.now()
+    if not contact.is_active or contact.organization_id != ticket.organization_id:
+        raise PermissionDenied("only active contacts of the case's organization")
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_accepts_replies(locked, Actor.CUSTOMER, now)
+    by = contact.user if contact.user_id else None
+    message = _add_message(locked, by, text, Message.Kind.PUBLIC, attachments, channel, now)
+    if message.author_contact_id != contact.pk:
+        message.author_contact = contact
+        message.save(update_fields=["author_contact"])
+    _customer_wrote(locked, now)
+    notifications.message_added(message)
+    ticket.refresh_from_db()
+    return message

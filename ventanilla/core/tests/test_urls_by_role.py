@@ -177,6 +177,21 @@ ACCESS = {
     # ---- end access ----
     # ---- sla ----
     "console:sla_report": [Case(split(customers=403, staff=200))],
+    # ---- email ----
+    "console:quarantine": [
+        Case(split(customers=403, staff=403, supervisor=200, superuser=200)),
+        Case(
+            split(customers=403, staff=403, supervisor=404, superuser=404),
+            method="post",
+            data={"inbound": "999999"},
+            label="re-process an email that is not in quarantine",
+        ),
+    ],
+    # ESP webhook: no session involved; unsigned posts are refused (400), GET is not allowed
+    "mail_inbound_mailgun": [
+        Case(everyone(405)),
+        Case(everyone(400), method="post", data={"body-mime": "x"}, label="unsigned post"),
+    ],
 }
 
 

@@ -95,3 +95,17 @@ def test_emails_render_dates_in_the_desk_time_zone(settings, tmp_path):
     settings.VENTANILLA_DISPLAY_TIME_ZONE = "Europe/Madrid"
     winter = timezone.datetime(2026, 12, 1, 9, 30, tzinfo=timezone.UTC)
     assert render_email("probe", {"when": winter}, "es")[1] == "10:30"
+
+
+def test_case_mail_carries_reply_token_and_references(cast, make_ticket):
+    from ventanilla.mail.models import OutboundEmail
+    from ventanilla.mail.services import email_enqueue, reply_address
+
+    ticket = make_ticket()
+    first = OutboundEmail.objects.filter(ticket=ticket).get()
+    second = email_enqueue(
+        template="ticket_received", to=["a@b.test"], context={"ticket": ticket}, ticket=ticket
+    )
+    assert second.headers["Reply-To"] == reply_address(ticket)
+    assert second.headers["In-Reply-To"] == first.message_id
+    assert first.message_id in second.headers["References"].split()

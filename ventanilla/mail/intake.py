@@ -1,0 +1,505 @@
+"""Email intake: store first, then route, thread and hand over to the ticket services.
+
+Every way in (IMAP, LMTP, stdin pipe, webhook) calls ``inbound_receive(raw, source)``:
+
+1. ``inbound_store`` keeps the raw bytes in its own transaction, idempotent on the Message-ID
+   (on a hash of the bytes when there is none): a message received twice is stored once.
+2. ``inbound_process`` handles one stored message in its own transaction. Whatever goes wrong
+   rolls back that message only and leaves it *quarantined* with the error, raw bytes intact,
+   for a supervisor to re-process. The next message is never blocked.
+
+Decisions (docs/email-intake.md): an unknown sender of a known organization becomes a pending
+contact and their message is *held* (quarantined, reason ``pending_approval``) until the contact
+is approved; ``inbound_release_held`` then processes it. Nothing is sent to anybody meanwhile.
+"""
+
+import hashlib
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.lib.tokens import BadToken, read_short_token
+from ventanilla.lib.uploads import UploadProblem, check_uploaded_file
+from ventanilla.mail.inbound.parse import parse_email
+from ventanilla.mail.inbound.reply import strip_signature, visible_reply
+from ventanilla.mail.models import InboundEmail, IntakeAddress, OutboundEmail
+from ventanilla.mail.services import REPLY_TOKEN_PURPOSE, email_enqueue
+from ventanilla.organizations.models import Contact, Organization
+from ventanilla.organizations.services import contact_pending_create
+from ventanilla.tickets.models import Channel, Event, Ticket
+from ventanilla.tickets.services import (
+    ticket_add_participant,
+    ticket_open,
+    ticket_reply_from_contact,
+)
+from ventanilla.tickets.workflow import FINAL
+
+log = logging.getLogger(__name__)
+State = InboundEmail.State
+CASE_NUMBER = re.compile(r"\[\s*#?([A-Za-z]{1,4}/\d{4}/\d{1,9})\s*\]")
+
+
+def db_text(value):
+    """Text every database accepts: PostgreSQL refuses NUL bytes and lone surrogates."""
+    value = (value or "").replace("\x00", "\ufffd")
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+class Quarantine(Exception):
+    """Stop processing this message: keep it quarantined with this reason."""
+
+    def __init__(self, reason, detail=""):
+        super().__init__(detail or reason)
+        self.reason, self.detail = reason, detail or reason
+
+
+# ---- ways in call this ----------------------------------------------------------------------
+
+
+def inbound_receive(raw, source, *, detail="", envelope_to=()):
+    """Store one raw message, then process it. Returns the InboundEmail row."""
+    inbound, _created = inbound_store(raw, source, detail=detail, envelope_to=envelope_to)
+    if inbound.state == State.RECEIVED:
+        inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
+        inbound.refresh_from_db()
+    return inbound
+
+
+def inbound_receive_batch(raws, source, *, detail=""):
+    """Store every message first, then process them in date order (a reply never precedes its
+    parent). Returns the rows in the order given."""
+    rows = [inbound_store(raw, source, detail=detail)[0] for raw in raws]
+    pending = sorted(
+        (row for row in rows if row.state == State.RECEIVED),
+        key=lambda row: (row.sent_at or row.received_at, row.pk),
+    )
+    for row in pending:
+        inbound_process(row.pk, parsed=getattr(row, "parsed", None))
+    return [InboundEmail.objects.get(pk=row.pk) for row in rows]
+
+
+def dedupe_key(raw, message_id):
+    digest = hashlib.sha256(raw).hexdigest()
+    key = f"mid:{message_id}" if message_id else f"sha:{digest}"
+    return key[:255], digest
+
+
+def inbound_store(raw, source, *, detail="", envelope_to=()):
+    """Keep the raw message (its own transaction). Returns (row, created)."""
+    raw = bytes(raw)
+    parsed = None
+    try:
+        parsed = parse_email(raw)
+        message_id, sender = db_text(parsed.message_id)[:250], _sender_email(parsed)
+        subject, sent_at = db_text(parsed.subject)[:250], parsed.date
+    except Exception:  # the parser is not supposed to raise; storing must never depend on it
+        log.exception("parse failed while storing")
+        message_id, sender, subject, sent_at = "", "", "", None
+    key, digest = dedupe_key(raw, message_id)
+    existing = InboundEmail.objects.filter(dedupe_key=key).first()
+    if existing is not None:
+        return existing, False
+    row = InboundEmail(
+        raw=raw,
+        source=source,
+        source_detail=db_text(detail)[:200],
+        envelope_to=[db_text(address).lower() for address in envelope_to],
+        dedupe_key=key,
+        message_id=message_id,
+        content_hash=digest,
+        sender=sender[:254],
+        subject=subject,
+        sent_at=sent_at,
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # stored meanwhile by another worker
+        return InboundEmail.objects.get(dedupe_key=key), False
+    row.parsed = parsed  # not a field: spares processing a second parse of the same bytes
+    return row, True
+
+
+# ---- processing ------------------------------------------------------------------------------
+
+
+def inbound_process(inbound_id, *, now=None, parsed=None):
+    """Process one stored message in its own transaction; any failure quarantines it."""
+    try:
+        with transaction.atomic():
+            inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+            if inbound.state != State.RECEIVED:
+                return inbound
+            inbound.attempts += 1
+            _process(inbound, now or timezone.now(), parsed)
+            inbound.processed_at = timezone.now()
+            inbound.save()
+            return inbound
+    except Quarantine as stop:
+        return _quarantine(inbound_id, stop.reason, stop.detail)
+    except Exception as error:
+        log.warning("inbound email %s quarantined: %s", inbound_id, error)
+        detail = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
+        return _quarantine(inbound_id, "error", detail)
+
+
+def _quarantine(inbound_id, reason, detail):
+    with transaction.atomic():
+        inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+        inbound.state, inbound.reason = State.QUARANTINED, reason
+        inbound.error = db_text(detail)[:20000]
+        inbound.attempts = (inbound.attempts or 0) + (0 if reason != "error" else 1)
+        inbound.processed_at = timezone.now()
+        inbound.save()
+    return inbound
+
+
+@transaction.atomic
+def inbound_reprocess(*, inbound):
+    """Run a quarantined or ignored message through intake again (supervisors, after fixing
+    the cause: contact created or approved, address configured …)."""
+    InboundEmail.objects.filter(pk=inbound.pk).exclude(state=State.PROCESSED).update(
+        state=State.RECEIVED, reason="", error=""
+    )
+    return inbound
+
+
+def inbound_reprocess_now(*, inbound):
+    inbound_reprocess(inbound=inbound)
+    return inbound_process(inbound.pk)
+
+
+def inbound_release_held():
+    """Process again held messages whose sender has become an active contact."""
+    held = InboundEmail.objects.filter(
+        state=State.QUARANTINED, reason__in=["pending_approval", "unknown_sender"]
+    ).order_by("sent_at", "pk")
+    released = 0
+    for inbound in held.iterator():
+        active = Contact.objects.filter(email__iexact=inbound.sender, state=Contact.State.ACTIVE)
+        if active.exists():
+            inbound_reprocess_now(inbound=inbound)
+            released += 1
+    return released
+
+
+def inbound_process_pending():
+    """Messages stored but never processed (a crash between the two steps), oldest first."""
+    ids = InboundEmail.objects.filter(state=State.RECEIVED).order_by("sent_at", "pk")
+    done = 0
+    for inbound_id in ids.values_list("pk", flat=True):
+        inbound_process(inbound_id)
+        done += 1
+    return done
+
+
+@dataclass
+class _Mail:
+    inbound: InboundEmail
+    parsed: object
+    sender: str
+    recipients: list
+    now: object
+
+
+def _process(inbound, now, parsed=None):
+    parsed = parsed or parse_email(bytes(inbound.raw))
+    mail = _Mail(inbound, parsed, _sender_email(parsed), _recipients(parsed, inbound), now)
+    if parsed.flags.automated:
+        return _ignore(inbound, "automated", "; ".join(parsed.flags.reasons))
+    if not _valid_email(mail.sender):
+        raise Quarantine("no_sender", _("The message has no valid sender address."))
+    if _is_our_address(mail.sender):
+        return _ignore(inbound, "loop", _("Sent by one of our own addresses."))
+    _check_flood(mail)
+    contacts = list(
+        Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.ACTIVE)
+        .select_related("organization", "user")
+        .order_by("pk")
+    )
+    ticket = _find_thread(mail, {c.organization_id for c in contacts})
+    if ticket is not None:
+        contact = next(c for c in contacts if c.organization_id == ticket.organization_id)
+        return _reply(mail, ticket, contact)
+    if not contacts:
+        return _unknown_sender(mail)
+    return _open(mail, contacts[0])
+
+
+def _valid_email(address):
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def _ignore(inbound, reason, detail=""):
+    inbound.state, inbound.reason, inbound.error = State.IGNORED, reason, db_text(detail)[:2000]
+
+
+def _check_flood(mail):
+    limit = settings.VENTANILLA_INTAKE_FLOOD_PER_HOUR
+    recent = InboundEmail.objects.filter(
+        sender=mail.sender, received_at__gte=mail.now - timedelta(hours=1)
+    ).exclude(pk=mail.inbound.pk)
+    if recent.count() >= limit:
+        raise Quarantine(
+            "flood",
+            _("More than %(limit)s messages from this sender in one hour.") % {"limit": limit},
+        )
+
+
+# ---- routing and threading -------------------------------------------------------------------
+
+
+def _sender_email(parsed):
+    return db_text(parsed.sender.email if parsed.sender else "").strip().lower()
+
+
+def _recipients(parsed, inbound):
+    found = [db_text(a.email).lower() for a in (*parsed.to, *parsed.cc) if a.email]
+    for name in ("Delivered-To", "X-Original-To"):
+        value = db_text(parsed.header(name)).strip(" <>").lower()
+        if "@" in value:
+            found.append(value)
+    return list(dict.fromkeys([*inbound.envelope_to, *found]))
+
+
+def _base_address(address):
+    local, _, domain = address.partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def _is_our_address(address):
+    base = _base_address(address)
+    ours = {
+        f"{settings.VENTANILLA_INTAKE_REPLY_LOCALPART}@{settings.VENTANILLA_INTAKE_DOMAIN}",
+        settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >").lower(),
+    }
+    return base in ours or IntakeAddress.objects.filter(address__iexact=base).exists()
+
+
+def intake_address_for(recipients):
+    bases = [_base_address(address) for address in recipients]
+    found = {a.address.lower(): a for a in IntakeAddress.objects.filter(is_active=True)}
+    for base in bases:
+        if base in found:
+            return found[base]
+    return None
+
+
+def _find_thread(mail, org_ids):
+    """The case this message answers, among cases of the sender's organizations only."""
+    if not org_ids:
+        return None
+    for ticket_id in _thread_candidates(mail):
+        ticket = Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).first()
+        if ticket is not None:
+            return ticket
+    return None
+
+
+def _thread_candidates(mail):
+    parsed = mail.parsed
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    for message_id in dict.fromkeys(db_text(i) for i in ids if i):
+        yield from _tickets_of_message_id(message_id)
+    for address in mail.recipients:
+        local = address.partition("@")[0]
+        if "+" in local:
+            ticket_id = _token_ticket_id(local.split("+", 1)[1])
+            if ticket_id is not None:
+                yield ticket_id
+    for number in CASE_NUMBER.findall(db_text(parsed.subject)):
+        yield from Ticket.objects.filter(number=number.upper()).values_list("pk", flat=True)
+
+
+def _token_ticket_id(token):
+    try:
+        return read_short_token(REPLY_TOKEN_PURPOSE, token)
+    except BadToken:
+        return None
+
+
+def _tickets_of_message_id(message_id):
+    inbound = InboundEmail.objects.filter(message_id=message_id, ticket__isnull=False)
+    yield from inbound.values_list("ticket_id", flat=True)[:1]
+    outbound = OutboundEmail.objects.filter(message_id=f"<{message_id}>", ticket__isnull=False)
+    yield from outbound.values_list("ticket_id", flat=True)[:1]
+
+
+# ---- outcomes ----------------------------------------------------------------------------------
+
+
+def _unknown_sender(mail):
+    domain = mail.sender.rpartition("@")[2]
+    known = Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.PENDING)
+    pending = known.select_related("organization").order_by("pk").first()
+    organization = (
+        pending.organization  # e.g. someone put in CC earlier, not approved yet
+        if pending is not None
+        else Organization.objects.filter(email_domain__iexact=domain, is_active=True).first()
+    )
+    if organization is None:
+        raise Quarantine("unknown_sender", _("Unknown sender %(email)s.") % {"email": mail.sender})
+    sender = mail.parsed.sender
+    contact = contact_pending_create(
+        organization=organization,
+        name=db_text(sender.name if sender else ""),
+        email=mail.sender,
+        reason=_("Wrote to support by email"),
+    )
+    inbound = mail.inbound
+    inbound.state, inbound.reason = State.QUARANTINED, "pending_approval"
+    inbound.error = _("Held until the contact %(email)s is approved (state: %(state)s).") % {
+        "email": contact.email,
+        "state": contact.get_state_display(),
+    }
+
+
+def _open(mail, contact):
+    parsed, inbound = mail.parsed, mail.inbound
+    route = intake_address_for(mail.recipients)
+    accepted, refused = _attachments(parsed)
+    text = db_text(strip_signature(parsed.text_body) or parsed.subject or "-")
+    subject = db_text(parsed.subject).strip() or _("(no subject)")
+    ticket = ticket_open(
+        by=None,
+        requester=contact,
+        subject=subject[:200],
+        description=text + _refused_note(refused),
+        channel=Channel.EMAIL,
+        severity=route.severity if route else "C",
+        request_type=route.request_type if route else None,
+        attachments=accepted,
+        now=mail.now,
+    )
+    if route is not None and route.team_id:
+        Ticket.objects.filter(pk=ticket.pk).update(team_id=route.team_id)
+    _authorize_cc(mail, ticket, contact)
+    inbound.ticket, inbound.state = ticket, State.PROCESSED
+    _answer_in_thread(ticket, db_text(parsed.message_id))
+    _tell_refused(mail, ticket, contact, refused)
+
+
+def _reply(mail, ticket, contact):
+    parsed, inbound = mail.parsed, mail.inbound
+    inbound.ticket = ticket
+    if ticket.status in FINAL:
+        inbound.state, inbound.reason = State.PROCESSED, "closed_case"
+        Event.objects.create(
+            ticket=ticket,
+            kind=Event.Kind.CHANGED,
+            actor=None,
+            actor_kind="system",
+            after={"inbound_email": inbound.pk},
+            note=_("Email received after the case was closed; not added (seed 003)."),
+            created_at=mail.now,
+        )
+        _answer_closed(mail, ticket, contact)
+        return
+    accepted, refused = _attachments(parsed)
+    text = db_text(visible_reply(parsed.text_body) or parsed.subject or "-")
+    text += _refused_note(refused)
+    try:
+        message = ticket_reply_from_contact(
+            ticket=ticket, contact=contact, text=text, attachments=accepted, now=mail.now
+        )
+    except ValidationError as error:
+        if getattr(error, "code", "") in ("closed", "reopen_window"):
+            inbound.state, inbound.reason = State.PROCESSED, "closed_case"
+            _answer_closed(mail, ticket, contact)
+            return
+        raise
+    _authorize_cc(mail, ticket, contact)
+    inbound.ticket_message, inbound.state = message, State.PROCESSED
+    _tell_refused(mail, ticket, contact, refused)
+
+
+def _answer_in_thread(ticket, message_id):
+    """The acknowledgement written by ticket_open (not sent yet: after commit) answers the
+    customer's message, so that their mail client shows it in the same conversation."""
+    if not message_id:
+        return
+    for email in OutboundEmail.objects.filter(ticket=ticket, state=OutboundEmail.State.QUEUED):
+        if "In-Reply-To" not in email.headers:
+            email.headers |= {"In-Reply-To": f"<{message_id}>", "References": f"<{message_id}>"}
+            email.save(update_fields=["headers"])
+
+
+def _authorize_cc(mail, ticket, sender_contact):
+    """People in CC become authorised contacts of the case (seed 003)."""
+    for address in mail.parsed.cc + mail.parsed.to:
+        email = db_text(address.email).lower()
+        if not _valid_email(email) or email == mail.sender or _is_our_address(email):
+            continue
+        known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
+        contact = known.first()
+        if contact is None:
+            contact = contact_pending_create(
+                organization=ticket.organization,
+                name=db_text(address.name),
+                email=email,
+                reason=_("In copy of case %(number)s") % {"number": ticket.number},
+            )
+        if contact.state == Contact.State.ACTIVE:
+            ticket_add_participant(ticket=ticket, by=None, contact=contact, now=mail.now)
+
+
+def _attachments(parsed):
+    accepted, refused = [], []
+    for index, attachment in enumerate(parsed.attachments):
+        name = db_text(attachment.filename) or f"adjunto-{index + 1}"
+        upload = SimpleUploadedFile(name, attachment.data, attachment.content_type)
+        try:
+            check_uploaded_file(upload)
+        except UploadProblem as problem:
+            refused.append((name, str(problem)))
+            continue
+        upload.seek(0)
+        accepted.append(upload)
+    return accepted, refused
+
+
+def _refused_note(refused):
+    if not refused:
+        return ""
+    lines = [f"- {name}: {reason}" for name, reason in refused]
+    return "\n\n" + _("Attachments not accepted:") + "\n" + "\n".join(lines)
+
+
+def _tell_refused(mail, ticket, contact, refused):
+    if refused:
+        email_enqueue(
+            template="inbound_attachments_refused",
+            to=[mail.sender],
+            language=_language(contact),
+            ticket=ticket,
+            context={"ticket": ticket, "refused": refused},
+        )
+
+
+def _answer_closed(mail, ticket, contact):
+    email_enqueue(
+        template="inbound_closed_case",
+        to=[mail.sender],
+        language=_language(contact),
+        ticket=ticket,
+        context={"ticket": ticket, "subject": db_text(mail.parsed.subject)},
+    )
+
+
+def _language(contact):
+    user = getattr(contact, "user", None)
+    return getattr(user, "language", None)
