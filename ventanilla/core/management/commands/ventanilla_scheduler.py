@@ -11,6 +11,7 @@ PERIODIC = (
     "ventanilla.sla.tasks.sla_sweep",
     "ventanilla.sla.tasks.sla_automations",
     "ventanilla.mail.tasks.retry_outbox",
+    "ventanilla.mail.tasks.fetch_mailboxes",  # IMAP polling + mail held for approved senders
 )
 
 
@@ -25,7 +26,10 @@ def enqueue_all():
 
 
 class Command(BaseCommand):
-    help = _("Enqueue the periodic tasks (SLA sweep, automations, outbox retry) every minute.")
+    help = _(
+        "Enqueue the periodic tasks (SLA sweep, automations, outbox retry, mailbox polling) "
+        "every minute."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help=_("Enqueue once and exit."))
