@@ -68,3 +68,11 @@ def message_added(message):
 def status_changed(ticket, from_status):
     if ticket.status in CUSTOMER_STATUSES:
         _to_customers("ticket_status", ticket, {"from_status": Status(from_status)})
+
+
+# ---- console ----
+def triaged(ticket, from_status):
+    """Seed 000: the customer hears when the case is triaged ("cualificado"), also when it goes to
+    a status that sends no status email by itself (Pendiente)."""
+    if ticket.status not in CUSTOMER_STATUSES:
+        _to_customers("ticket_status", ticket, {"from_status": Status(from_status)})
