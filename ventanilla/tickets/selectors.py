@@ -237,3 +237,24 @@ def canned_replies_for(language=None):
 
     replies = CannedReply.objects.filter(is_active=True)
     return replies.filter(language=language) if language else replies
+
+
+class _Placeholders(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def canned_reply_text(canned, ticket, by):
+    """The body of a canned reply with {nombre}, {caso}, {asunto}, {agente} (or {name}, {case},
+    {subject}, {agent}) filled in for this case; unknown placeholders are left as they are."""
+    values = {
+        "nombre": ticket.requester.name,
+        "caso": ticket.number,
+        "asunto": ticket.subject,
+        "agente": getattr(by, "full_name", "") or str(by),
+    }
+    english = dict(zip(("name", "case", "subject", "agent"), values.values(), strict=True))
+    try:
+        return canned.body.format_map(_Placeholders(values | english))
+    except (ValueError, IndexError):  # stray braces: give the text back untouched
+        return canned.body

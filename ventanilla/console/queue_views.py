@@ -1,0 +1,121 @@
+"""Console queues: one view for every queue, filters, keyset pages, htmx refresh, bulk actions."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from ventanilla.core.decorators import staff_required
+from ventanilla.tickets.access import get_ticket_for_user_or_404, tickets_visible_to
+from ventanilla.tickets.models import Channel, Priority, Severity
+from ventanilla.tickets.selectors import (
+    QUEUE_FILTERS,
+    queue_count,
+    queue_filter_choices,
+    queue_page,
+)
+from ventanilla.tickets.services import ticket_bulk_apply
+from ventanilla.tickets.workflow import Status
+
+QUEUES = {
+    "untriaged": (
+        gettext_lazy("Untriaged"),
+        gettext_lazy("New cases waiting for a product, a priority and a team."),
+    ),
+    "mine": (gettext_lazy("My cases"), gettext_lazy("Open cases assigned to you.")),
+    "team": (gettext_lazy("My team"), gettext_lazy("Open cases of your teams.")),
+    "waiting": (
+        gettext_lazy("Waiting on customer"),
+        gettext_lazy("We asked the customer for something; the clock is paused."),
+    ),
+    "scheduled": (
+        pgettext_lazy("queue", "Scheduled"),
+        gettext_lazy("Cases planned for a date and time."),
+    ),
+    "escalated": (
+        pgettext_lazy("queue", "Escalated"),
+        gettext_lazy("Cases sent to a higher tier or another team."),
+    ),
+    "all": (gettext_lazy("All cases"), gettext_lazy("Every case you may see, in any status.")),
+}
+PAGE_SIZE = 50
+
+
+def _filters(request):
+    keys = (*QUEUE_FILTERS, "q")
+    return {key: request.GET.get(key, "").strip() for key in keys if request.GET.get(key)}
+
+
+@staff_required
+def queue(request, queue):
+    if queue not in QUEUES:
+        raise Http404
+    filters = _filters(request)
+    tickets, next_cursor = queue_page(
+        request.user, queue, filters, cursor=request.GET.get("after"), limit=PAGE_SIZE
+    )
+    title, subtitle = QUEUES[queue]
+    context = {
+        "queue": queue,
+        "title": title,
+        "subtitle": subtitle,
+        "tickets": tickets,
+        "next_cursor": next_cursor,
+        "count": queue_count(request.user, queue, filters),
+        "filters": filters,
+        "choices": queue_filter_choices(),
+        "statuses": list(Status),
+        "severities": Severity.choices,
+        "priorities": Priority.choices,
+        "channels": Channel.choices,
+        "appending": bool(request.GET.get("after")),
+    }
+    if request.htmx and not request.htmx.boosted:
+        part = "rows" if context["appending"] else "results"
+        return render(request, f"console/queue.html#{part}", context)
+    return render(request, "console/queue.html", context)
+
+
+@require_POST
+@staff_required
+def bulk(request):
+    numbers = request.POST.getlist("numbers")[:200]
+    action, raw = request.POST.get("action", ""), request.POST.get("value", "")
+    back = request.POST.get("next") or "console:all"
+    if not numbers or action not in {"assign", "status", "priority", "merge_into"}:
+        messages.error(request, _("Choose some cases and an action."))
+        return redirect(back if back.startswith("/") else "console:all")
+    tickets = list(tickets_visible_to(request.user).filter(number__in=numbers))
+    value = _bulk_value(request, action, raw)
+    if value is _INVALID:
+        messages.error(request, _("Choose a value for the action."))
+        return redirect(back if back.startswith("/") else "console:all")
+    done, problems = ticket_bulk_apply(tickets=tickets, by=request.user, action=action, value=value)
+    if done:
+        messages.success(request, _("%(count)s cases updated.") % {"count": len(done)})
+    for number, reason in problems.items():
+        messages.error(request, f"{number}: {reason}")
+    return redirect(back if back.startswith("/") else "console:all")
+
+
+_INVALID = object()
+
+
+def _bulk_value(request, action, raw):
+    from ventanilla.accounts.models import User
+
+    if action == "assign":
+        if not raw:
+            return None
+        user = User.objects.filter(pk=raw if raw.isdigit() else 0, agent__is_active=True).first()
+        return user or _INVALID
+    if action == "status":
+        return raw if raw in Status.values else _INVALID
+    if action == "priority":
+        return raw if raw in Priority.values else _INVALID
+    try:
+        return get_ticket_for_user_or_404(request.user, raw.strip())
+    except Http404:
+        return _INVALID
