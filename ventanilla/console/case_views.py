@@ -230,6 +230,8 @@ def _triage(request, ticket, data):
     targets=lambda r, t: targets(actor_kind(r.user), t.status),
 )
 def _status(request, ticket, data):
+    if data["to_status"] == Status.SCHEDULED:
+        services.ticket_update(ticket=ticket, by=request.user, planned_at=data["planned_at"])
     services.ticket_transition(
         ticket=ticket, to_status=data["to_status"], by=request.user, note=data["note"]
     )

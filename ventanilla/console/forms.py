@@ -83,11 +83,20 @@ class MessageForm(forms.Form):
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
+    planned_at = LocalDateTimeField(
+        label=_("Planned for"), required=False, help_text=_("Required when the case is scheduled.")
+    )
     note = forms.CharField(label=_("Comment"), required=False)
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [(s.value, s.label) for s in targets]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Status.SCHEDULED and not data.get("planned_at"):
+            self.add_error("planned_at", _("A scheduled case needs a planned date and time."))
+        return data
 
 
 class AssignForm(forms.Form):

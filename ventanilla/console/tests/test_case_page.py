@@ -253,3 +253,17 @@ def test_events_of_actions_are_recorded(agent, cast, make_ticket):
     ticket = triaged(cast, make_ticket)
     act(agent, ticket, "update", {"update-severity": "A", "update-priority": "medium"})
     assert Event.objects.filter(ticket=ticket, kind=Event.Kind.CHANGED).count() == 1
+
+
+def test_scheduling_by_status_change_needs_a_date(agent, cast, make_ticket):
+    ticket = triaged(cast, make_ticket)
+    response = act(agent, ticket, "status", {"status-to_status": "scheduled"})
+    assert response.status_code == 400
+    act(
+        agent,
+        ticket,
+        "status",
+        {"status-to_status": "scheduled", "status-planned_at": "2026-12-02T16:30"},
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SCHEDULED and ticket.planned_at is not None

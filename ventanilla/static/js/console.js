@@ -87,6 +87,8 @@
         control.hidden = !on;
       });
     }
+    /* status change: the planned date only matters for "Planificado" */
+    if (target.matches("select[name$=to_status], select[name$=next_status]")) { whenStatus(target); }
     /* composer: label the button for what it does */
     if (target.matches("[data-composer] input[name=kind]")) {
       var form = target.closest("[data-composer]");
@@ -104,7 +106,15 @@
     if (seen) event.detail.parameters.seen = seen.value;
   });
 
+  function whenStatus(select) {
+    var form = select.closest("form");
+    form.querySelectorAll("[data-when-status]").forEach(function (box) {
+      box.hidden = box.dataset.whenStatus !== select.value && !box.querySelector(".errorlist");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[name$=to_status], select[name$=next_status]").forEach(whenStatus);
     document.querySelectorAll("[data-bulk] .queue__value").forEach(function (control) { control.hidden = true; });
     var checked = document.querySelector("[data-composer] input[name=kind]:checked");
     if (checked && checked.value === "internal") checked.closest("[data-composer]").classList.add("is-note");

@@ -1,0 +1,17 @@
+"""Small template filters of the agent console."""
+
+from django import template
+from django.utils.formats import date_format
+
+from ventanilla.core.templatetags.ventanilla_ui import local
+
+register = template.Library()
+
+
+@register.filter
+def desk_time(value, fmt="DATETIME_FORMAT"):
+    """A datetime formatted in the desk's display time zone (the `date` filter would convert it
+    back to the active time zone, UTC)."""
+    if not value:
+        return ""
+    return date_format(local(value), fmt)
