@@ -36,11 +36,19 @@ def agents():
 
 class TriageForm(forms.Form):
     request_type = forms.ModelChoiceField(
-        RequestType.objects.filter(is_active=True), label=_("Request type"), required=False
+        RequestType.objects.filter(is_active=True),
+        label=_("Request type"),
+        required=False,
+        empty_label=_("Not specified"),
     )
-    product = forms.ModelChoiceField(Product.objects.filter(is_active=True), label=_("Product"))
+    product = forms.ModelChoiceField(
+        Product.objects.filter(is_active=True), label=_("Product"), empty_label=_("Choose…")
+    )
     version = forms.ModelChoiceField(
-        ProductVersion.objects.select_related("product"), label=_("Version"), required=False
+        ProductVersion.objects.select_related("product"),
+        label=_("Version"),
+        required=False,
+        empty_label=_("Not specified"),
     )
     severity = forms.ChoiceField(choices=Severity, label=_("Severity"))
     priority = forms.ChoiceField(choices=Priority, label=_("Priority"))
@@ -140,7 +148,9 @@ class CaseNumberForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    contact = forms.ModelChoiceField(Contact.objects.none(), label=_("Contact"))
+    contact = forms.ModelChoiceField(
+        Contact.objects.none(), label=_("Contact"), empty_label=_("Choose a contact…")
+    )
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +177,10 @@ class PhoneCaseForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     product = forms.ModelChoiceField(
-        Product.objects.filter(is_active=True), label=_("Product"), required=False
+        Product.objects.filter(is_active=True),
+        label=_("Product"),
+        required=False,
+        empty_label=_("Not specified"),
     )
     severity = forms.ChoiceField(choices=Severity, label=_("Severity"), initial=Severity.C)
 

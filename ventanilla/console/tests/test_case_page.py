@@ -126,7 +126,9 @@ def test_reply_note_and_refused_file(agent, cast, make_ticket):
     assert kinds == [("public", "Hola Lucía"), ("internal", "Ojo")]
     assert OutboundEmail.objects.filter(template="ticket_reply").count() == 1
     bad = SimpleUploadedFile("informe.pdf", EXE_BYTES, content_type="application/pdf")
-    response = act(agent, ticket, "message", {"kind": "public", "text": "Te mando", "attachments": bad})
+    response = act(
+        agent, ticket, "message", {"kind": "public", "text": "Te mando", "attachments": bad}
+    )
     assert response.status_code == 400 and "Te mando" in response.content.decode()
     assert ticket.messages.count() == 2
 
@@ -139,7 +141,12 @@ def test_reply_collision_warns_and_keeps_the_text(agent, cast, make_ticket):
     body = response.content.decode()
     assert response.status_code == 400 and "¡Ya funciona!" in body and "Prueba X" in body
     assert ticket.messages.count() == 1
-    act(agent, ticket, "message", {"kind": "public", "text": "Prueba X", "seen": 0, "send_anyway": "1"})
+    act(
+        agent,
+        ticket,
+        "message",
+        {"kind": "public", "text": "Prueba X", "seen": 0, "send_anyway": "1"},
+    )
     assert ticket.messages.count() == 2
 
 
@@ -217,7 +224,9 @@ def test_merge_link_and_split_from_the_page(agent, cast, make_ticket):
     act(agent, target, "link", {"link-number": other.number})
     assert target.links_out.filter(target=other).exists()
     message = ticket_reply(ticket=target, by=cast.customer, text="Y la impresora tampoco")
-    response = act(agent, target, "split", {"split-message": message.pk, "split-subject": "Impresora"})
+    response = act(
+        agent, target, "split", {"split-message": message.pk, "split-subject": "Impresora"}
+    )
     new_number = Message.objects.get(pk=message.pk).ticket.number
     assert new_number != target.number
     assert response["Location"] == reverse("console:case_detail", args=[new_number])

@@ -60,7 +60,9 @@ def test_unknown_caller_becomes_pending_and_the_case_proceeds(agent, cast):
     assert response.status_code == 200  # refused: no email; what was typed is kept
     body = response.content.decode()
     assert "Almacén sin red" in body and "hace falta un correo" in body
-    response = agent.post(reverse("console:phone"), form | {"caller_email": "rafa@talleresebro.test"})
+    response = agent.post(
+        reverse("console:phone"), form | {"caller_email": "rafa@talleresebro.test"}
+    )
     contact = Contact.objects.get(email="rafa@talleresebro.test")
     assert contact.state == Contact.State.PENDING
     ticket = contact.requested_tickets.get()
@@ -87,7 +89,9 @@ def test_customer_360_shows_people_sites_and_only_visible_cases(agent, cast, mak
 def test_canned_replies_are_managed_by_supervisors(client, cast):
     client.force_login(cast.supervisor)
     url = reverse("console:canned_list")
-    client.post(url, {"title": "Saludo", "language": "es", "body": "Hola {nombre}", "is_active": "on"})
+    client.post(
+        url, {"title": "Saludo", "language": "es", "body": "Hola {nombre}", "is_active": "on"}
+    )
     from ventanilla.staff.models import CannedReply
 
     reply = CannedReply.objects.get()
