@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -83,24 +85,32 @@ def queue(request, queue):
 def bulk(request):
     numbers = request.POST.getlist("numbers")[:200]
     action, raw = request.POST.get("action", ""), request.POST.get("value", "")
-    back = request.POST.get("next") or "console:all"
+    back = _safe_next(request)
     if not numbers or action not in {"assign", "status", "priority", "merge_into"}:
         messages.error(request, _("Choose some cases and an action."))
-        return redirect(back if back.startswith("/") else "console:all")
+        return redirect(back)
     tickets = list(tickets_visible_to(request.user).filter(number__in=numbers))
     value = _bulk_value(request, action, raw)
     if value is _INVALID:
         messages.error(request, _("Choose a value for the action."))
-        return redirect(back if back.startswith("/") else "console:all")
+        return redirect(back)
     done, problems = ticket_bulk_apply(tickets=tickets, by=request.user, action=action, value=value)
     if done:
         messages.success(request, _("%(count)s cases updated.") % {"count": len(done)})
     for number, reason in problems.items():
         messages.error(request, f"{number}: {reason}")
-    return redirect(back if back.startswith("/") else "console:all")
+    return redirect(back)
 
 
 _INVALID = object()
+
+
+def _safe_next(request):
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else reverse("console:all")
 
 
 def _bulk_value(request, action, raw):

@@ -147,3 +147,13 @@ def test_bulk_merge_into_one_case(client, cast, make_ticket):
     two.refresh_from_db()
     assert one.status == two.status == Status.CANCELLED
     assert target.links_in.count() == 2
+
+
+def test_bulk_never_redirects_to_another_site(client, cast, make_ticket):
+    ticket = make_ticket()
+    client.force_login(cast.agent_l1)
+    response = client.post(
+        reverse("console:bulk"),
+        {"numbers": [ticket.number], "action": "priority", "value": "low", "next": "//evil.test/"},
+    )
+    assert response["Location"] == reverse("console:all")
