@@ -1,5 +1,7 @@
 """Console queues: one view for every queue, filters, keyset pages, htmx refresh, bulk actions."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from ventanilla.core.decorators import staff_required
+from ventanilla.staff.selectors import saved_views_of
 from ventanilla.tickets.access import get_ticket_for_user_or_404, tickets_visible_to
 from ventanilla.tickets.models import Channel, Priority, Severity
 from ventanilla.tickets.selectors import (
@@ -73,6 +76,8 @@ def queue(request, queue):
         "priorities": Priority.choices,
         "channels": Channel.choices,
         "appending": bool(request.GET.get("after")),
+        "saved_views": saved_views_of(request.user),
+        "params": urlencode(sorted(filters.items())),
     }
     if request.htmx and not request.htmx.boosted:
         part = "rows" if context["appending"] else "results"
@@ -129,3 +134,45 @@ def _bulk_value(request, action, raw):
         return get_ticket_for_user_or_404(request.user, raw.strip())
     except Http404:
         return _INVALID
+
+
+@require_POST
+@staff_required
+def saved_view_save(request):
+    from urllib.parse import parse_qsl
+
+    from django.core.exceptions import ValidationError
+
+    from ventanilla.staff.services import saved_view_save as save
+
+    queue = request.POST.get("queue", "")
+    filters = dict(parse_qsl(request.POST.get("params", "")))
+    try:
+        view = save(
+            by=request.user, name=request.POST.get("name", ""), queue=queue, filters=filters
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect(_queue_url(queue, request.POST.get("params", "")))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(_queue_url(view.queue, view.params))
+
+
+@require_POST
+@staff_required
+def saved_view_delete(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from ventanilla.staff.models import SavedQueueView
+    from ventanilla.staff.services import saved_view_delete as delete
+
+    view = get_object_or_404(SavedQueueView, pk=pk, user=request.user)
+    delete(by=request.user, view=view)
+    messages.success(request, _("View deleted."))
+    return redirect(_queue_url(view.queue, ""))
+
+
+def _queue_url(queue, params):
+    url = reverse(f"console:{queue}") if queue in QUEUES else reverse("console:all")
+    return f"{url}?{params}" if params else url

@@ -22,6 +22,12 @@ urlpatterns = [
     path("colas/escalados/", queue_views.queue, {"queue": "escalated"}, name="escalated"),
     path("colas/todos/", queue_views.queue, {"queue": "all"}, name="all"),
     path("colas/acciones/", queue_views.bulk, name="bulk"),
+    path("colas/vistas/", queue_views.saved_view_save, name="saved_view_save"),
+    path(
+        "colas/vistas/<int:pk>/borrar/",
+        queue_views.saved_view_delete,
+        name="saved_view_delete",
+    ),
     path("telefono/", phone_views.phone, name="phone"),
     path("clientes/<int:pk>/", customer_views.organization, name="organization"),
     path("contactos/<int:pk>/", customer_views.contact, name="contact"),

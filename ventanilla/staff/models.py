@@ -121,3 +121,29 @@ class CannedReply(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.language})"
+
+
+class SavedQueueView(models.Model):
+    """A queue with filters an agent saved under a name (shown above the queues)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_queue_views",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    queue = models.CharField(_("queue"), max_length=20)
+    params = models.CharField(_("filters"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.queue})"

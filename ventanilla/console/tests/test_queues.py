@@ -157,3 +157,26 @@ def test_bulk_never_redirects_to_another_site(client, cast, make_ticket):
         {"numbers": [ticket.number], "action": "priority", "value": "low", "next": "//evil.test/"},
     )
     assert response["Location"] == reverse("console:all")
+
+
+def test_saved_views_keep_known_filters_per_agent(client, cast, make_ticket):
+    from ventanilla.staff.models import SavedQueueView
+
+    client.force_login(cast.agent_l1)
+    url = reverse("console:saved_view_save")
+    response = client.post(
+        url, {"name": "Graves", "queue": "all", "params": "severity=A&evil=1&after=x"}
+    )
+    view = SavedQueueView.objects.get(user=cast.agent_l1)
+    assert view.params == "severity=A"
+    assert response["Location"] == reverse("console:all") + "?severity=A"
+    assert "Graves" in client.get(reverse("console:mine")).content.decode()
+    client.post(url, {"name": "", "queue": "all"})
+    assert SavedQueueView.objects.count() == 1
+    client.force_login(cast.agent_l2)
+    assert "Graves" not in client.get(reverse("console:mine")).content.decode()
+    delete = reverse("console:saved_view_delete", args=[view.pk])
+    assert client.post(delete).status_code == 404
+    client.force_login(cast.agent_l1)
+    client.post(delete)
+    assert not SavedQueueView.objects.exists()

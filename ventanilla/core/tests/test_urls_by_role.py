@@ -77,6 +77,21 @@ ACCESS = {
     },
     "console:bulk": [Case(split(customers=403, staff=REDIRECT), method="post")],
     "console:phone": [Case(split(customers=403, staff=200))],
+    "console:saved_view_save": [
+        Case(
+            split(customers=403, staff=REDIRECT),
+            method="post",
+            data={"name": "Graves", "queue": "all", "params": "severity=A"},
+        )
+    ],
+    "console:saved_view_delete": [
+        Case(
+            split(customers=403, staff=404, agent_l1=REDIRECT),
+            kwargs=lambda w: {"pk": w["saved_view"].pk},
+            method="post",
+            label="agent_l1's own saved view (others get a 404)",
+        )
+    ],
     "console:organization": [
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["cast"].orgs["a"].pk})
     ],
@@ -185,7 +200,7 @@ def world(cast, make_ticket, settings):
         is_staff=True,
     )
     # ---- console ----
-    from ventanilla.staff.models import CannedReply
+    from ventanilla.staff.models import CannedReply, SavedQueueView
     from ventanilla.tickets.services import ticket_triage
 
     case_l2 = make_ticket(product=cast.products["net"], subject="Cortafuegos")
@@ -200,6 +215,7 @@ def world(cast, make_ticket, settings):
         "case_l2": case_l2,
         "internal_l2": note_l2.attachments.get(),
         "canned": CannedReply.objects.create(title="Saludo", body="Hola {nombre}"),
+        "saved_view": SavedQueueView.objects.create(user=cast.agent_l1, name="Mía", queue="all"),
     }
     return {
         **console,

@@ -96,6 +96,15 @@
     }
   });
 
+  /* saved views: save the filters the queue shows now (htmx keeps the address up to date) */
+  document.addEventListener("submit", function (event) {
+    var params = event.target.querySelector && event.target.querySelector("[data-saved-params]");
+    if (!params) return;
+    var search = new URLSearchParams(window.location.search);
+    search.delete("after");
+    params.value = search.toString();
+  });
+
   /* presence: tell the server when I am writing; keep "seen" for the newer-message check */
   document.addEventListener("htmx:configRequest", function (event) {
     var presence = event.detail.elt;

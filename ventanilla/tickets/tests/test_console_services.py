@@ -127,9 +127,7 @@ def test_escalate_without_a_team_at_the_next_tier_says_so(cast, make_ticket):
     assert ticket.events.filter(kind=Event.Kind.ESCALATED).count() == 0
 
 
-def test_escalated_case_leaves_the_l1_agents_sight_when_scoped_by_team(
-    cast, make_ticket, settings
-):
+def test_escalated_case_leaves_the_l1_agents_sight_when_scoped_by_team(cast, make_ticket, settings):
     settings.VENTANILLA_AGENT_SCOPE = "teams"
     ticket = make_ticket(product=cast.products["net"])
     triage(cast, ticket, product=cast.products["net"])
