@@ -15,3 +15,19 @@ def desk_time(value, fmt="DATETIME_FORMAT"):
     if not value:
         return ""
     return date_format(local(value), fmt)
+
+
+@register.filter
+def changed_fields(event):
+    """The translated names of the case fields an event changed ("prioridad, gravedad")."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from ventanilla.tickets.models import Ticket
+
+    names = []
+    for name in event.after or {}:
+        try:
+            names.append(str(Ticket._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            continue
+    return ", ".join(names)

@@ -276,3 +276,10 @@ def test_scheduling_by_status_change_needs_a_date(agent, cast, make_ticket):
     )
     ticket.refresh_from_db()
     assert ticket.status == Status.SCHEDULED and ticket.planned_at is not None
+
+
+def test_changed_fields_are_named_in_the_timeline(agent, cast, make_ticket):
+    ticket = triaged(cast, make_ticket)
+    act(agent, ticket, "update", {"update-severity": "A", "update-priority": "medium"})
+    body = page(agent, ticket).content.decode()
+    assert "Campos modificados" in body and "gravedad" in body
