@@ -107,6 +107,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "suggested_team": team_suggest(
             product=ticket.product, version=ticket.product_version, tier=ticket.tier
         ),
+        "seen_id": _last_message_id(ticket),  # the page shows every message up to this one
         "is_untriaged": ticket.status == Status.WAITING_FOR_SUPPORT,
         "is_open": ticket.is_open,
         "is_supervisor": is_supervisor(request.user),

@@ -155,3 +155,29 @@ def test_queue_filters_and_help_on_a_phone(page, live_server, cast, make_ticket)
     page.goto(live_server.url + reverse("console:case_detail", args=[ticket.number]))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "console-case-mobile")
+
+
+def test_collision_warning_before_a_reply(page, live_server, cast, make_ticket):
+    from ventanilla.tickets.services import presence_touch
+
+    ticket = make_ticket(subject="No arranca el módulo de facturas")
+    ticket_triage(ticket=ticket, by=cast.supervisor, product=cast.products["erp"])
+    presence_touch(ticket=ticket, by=cast.agent_l2, composing=True)
+    login(page, live_server.url, cast.agent_l1.email, PASSWORD)
+    page.goto(live_server.url + reverse("console:case_detail", args=[ticket.number]))
+    assert page.locator(".presence__bar", has_text="Diego").is_visible()
+
+    ticket_reply(ticket=ticket, by=cast.customer, text="Ya funciona, gracias: reinicié el PC.")
+    page.keyboard.press("r")
+    page.locator("textarea[name=text]").fill("Prueba a borrar la caché del navegador.")
+    page.get_by_role("button", name=es("Send"), exact=True).click()
+    warning = page.locator("[data-collision]")
+    warning.wait_for()
+    assert "reinicié el PC" in warning.inner_text()
+    assert page.locator("textarea[name=text]").input_value() == (
+        "Prueba a borrar la caché del navegador."
+    )
+    screenshot(page, "console-case-collision")
+    page.get_by_role("button", name=es("Send anyway")).click()
+    flash(page, "Reply sent to the customer.")
+    assert ticket.messages.filter(from_staff=True).count() == 1

@@ -1,5 +1,6 @@
 """The console case page: timeline, triage, messages, collision warning, actions, presence."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -141,13 +142,13 @@ def test_reply_collision_warns_and_keeps_the_text(agent, cast, make_ticket):
     body = response.content.decode()
     assert response.status_code == 400 and "¡Ya funciona!" in body and "Prueba X" in body
     assert ticket.messages.count() == 1
-    act(
-        agent,
-        ticket,
-        "message",
-        {"kind": "public", "text": "Prueba X", "seen": 0, "send_anyway": "1"},
-    )
+    resent_seen = int(re.search(r'name="seen" value="(\d+)"', body).group(1))
+    assert resent_seen == ticket.messages.get().pk  # the page now shows that message
+    act(agent, ticket, "message", {"kind": "public", "text": "Prueba X", "seen": resent_seen})
     assert ticket.messages.count() == 2
+    ticket_reply(ticket=ticket, by=cast.customer, text="Otra más")
+    act(agent, ticket, "message", {"kind": "public", "text": "Y", "seen": 0, "send_anyway": "1"})
+    assert ticket.messages.count() == 4
 
 
 def test_presence_heartbeat_shows_the_other_agent_and_new_messages(client, cast, make_ticket):
