@@ -84,7 +84,9 @@ class TriageForm(forms.Form):
 class MessageForm(forms.Form):
     KIND_CHOICES = [("public", _("Reply to the customer")), ("internal", _("Internal note"))]
     kind = forms.ChoiceField(choices=KIND_CHOICES, initial="public", widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
