@@ -316,7 +316,7 @@ def _participant_add(request, ticket, data):
     "participant",
     forms.ParticipantForm,
     "part",
-    organization=lambda r, t: t.organization,
+    ticket=lambda r, t: t,
 )
 def _participant_remove(request, ticket, data):
     services.ticket_remove_participant(ticket=ticket, by=request.user, contact=data["contact"])

@@ -154,11 +154,13 @@ class ParticipantForm(forms.Form):
         Contact.objects.none(), label=_("Contact"), empty_label=_("Choose a contact…")
     )
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.filter(
-            organization=organization, state=Contact.State.ACTIVE
-        )
+        if ticket is not None:  # removing: any current participant, whatever their state
+            contacts = Contact.objects.filter(participations__ticket=ticket)
+        else:
+            contacts = Contact.objects.filter(organization=organization, state=Contact.State.ACTIVE)
+        self.fields["contact"].queryset = contacts
 
 
 class SplitForm(forms.Form):
