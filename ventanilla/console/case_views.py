@@ -31,7 +31,7 @@ from ventanilla.tickets.workflow import Status, targets
 DETAIL_RELATED = (
     "organization",
     "site__region",
-    "requester",
+    "requester__user",
     "product",
     "product_version",
     "request_type",
@@ -90,10 +90,9 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
     page_forms = _default_forms(request, ticket)
     if bound:
         page_forms.update(bound)
-    canned = [
-        (reply, canned_reply_text(reply, ticket, request.user))
-        for reply in canned_replies_for().order_by("language", "title")
-    ]
+    language = getattr(ticket.requester.user, "language", None) or "es"
+    replies = sorted(canned_replies_for(), key=lambda r: (r.language != language, r.title))
+    canned = [(reply, canned_reply_text(reply, ticket, request.user)) for reply in replies]
     context = {
         "ticket": ticket,
         "timeline": case_timeline(request.user, ticket),

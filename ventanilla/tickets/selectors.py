@@ -150,10 +150,11 @@ def queue_filter_choices():
     from ventanilla.organizations.models import Organization, Region, Site
     from ventanilla.staff.models import Team
 
+    cap = 500  # bounded option lists; beyond that, search by number/subject or open the customer
     return {
-        "organizations": Organization.objects.order_by("name").only("pk", "name"),
-        "sites": Site.objects.select_related("organization").order_by("name"),
-        "regions": Region.objects.select_related("organization").order_by("name"),
+        "organizations": Organization.objects.order_by("name").only("pk", "name")[:cap],
+        "sites": Site.objects.select_related("organization").order_by("name")[:cap],
+        "regions": Region.objects.select_related("organization").order_by("name")[:cap],
         "products": Product.objects.filter(is_active=True).order_by("name"),
         "versions": ProductVersion.objects.select_related("product"),
         "teams": Team.objects.order_by("tier", "name"),

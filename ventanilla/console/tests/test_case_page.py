@@ -284,3 +284,17 @@ def test_changed_fields_are_named_in_the_timeline(agent, cast, make_ticket):
     act(agent, ticket, "update", {"update-severity": "A", "update-priority": "medium"})
     body = page(agent, ticket).content.decode()
     assert "Campos modificados" in body and "gravedad" in body
+
+
+def test_canned_replies_in_the_customers_language_come_first(agent, cast, make_ticket):
+    from ventanilla.accounts.models import User
+
+    ticket = make_ticket()
+    CannedReply.objects.create(title="A greeting", language="en", body="Hello {name}")
+    CannedReply.objects.create(title="Saludo", language="es", body="Hola {nombre}")
+    body = page(agent, ticket).content.decode()
+    assert body.index("Saludo (es)") < body.index("A greeting (en)")
+    User.objects.filter(pk=cast.customer.pk).update(language="en")
+    body = page(agent, ticket).content.decode()
+    assert body.index("A greeting (en)") < body.index("Saludo (es)")
+    assert "Hello Lucía Gimeno" in body
