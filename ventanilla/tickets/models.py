@@ -291,6 +291,13 @@ class Event(models.Model):
         SLA_BREACH = "sla_breach", _("SLA breached")
         SLA_STOPPED = "sla_stopped", _("SLA clock stopped")
         AUTOMATION = "automation", _("Automation")
+        # ---- console ----
+        TRIAGED = "triaged", _("Case triaged")
+        ESCALATED = "escalated", _("Escalated")
+        MERGED = "merged", _("Merged")
+        LINKED = "linked", _("Linked")
+        SPLIT = "split", _("Split")
+        PARTICIPANT_REMOVED = "participant_removed", _("Participant removed")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
@@ -338,3 +345,52 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.score}"
+
+
+# ---- console ----
+class TicketLink(models.Model):
+    """A relation between two cases: related, or `source` was a duplicate merged into `target`."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        DUPLICATE = "duplicate", _("Duplicate merged into")
+        SPLIT = "split", _("Split from")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.RELATED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="ticket_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class CasePresence(models.Model):
+    """An agent has a case open in the console (heartbeat); stale rows simply stop counting."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+    composing = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("agent presence")
+        verbose_name_plural = _("agent presences")
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="presence_unique")]
+        indexes = [models.Index(fields=["ticket", "seen_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.ticket_id}"

@@ -128,3 +128,11 @@ def _resolved_with_rating_links(ticket, from_status):
                 "rating_links": rating_links(ticket, contact),
             },
         )
+
+
+# ---- console ----
+def triaged(ticket, from_status):
+    """Seed 000: the customer hears when the case is triaged ("cualificado"), also when it goes to
+    a status that sends no status email by itself (Pendiente)."""
+    if ticket.status not in CUSTOMER_STATUSES:
+        _to_customers("ticket_status", ticket, {"from_status": Status(from_status)})

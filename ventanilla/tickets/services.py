@@ -5,7 +5,7 @@ an Event, and queues side effects for after the commit.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,7 @@ from ventanilla.tickets import notifications
 from ventanilla.tickets.access import actor_kind, can_see_ticket
 from ventanilla.tickets.models import Attachment, Channel, Event, Message, Participant, Ticket
 from ventanilla.tickets.numbering import next_ticket_number
-from ventanilla.tickets.workflow import FINAL, Actor, Status, can_transition
+from ventanilla.tickets.workflow import FINAL, OPEN, Actor, Status, can_transition
 
 STAFF = (Actor.AGENT, Actor.SUPERVISOR)
 
@@ -100,9 +100,11 @@ def _check_open_permission(by, requester):
         raise PermissionDenied("customers open cases for contacts of their own organization")
 
 
-def _check_open_fields(*, requester, site, product, product_version):
+def _check_open_fields(*, requester, site, product, product_version, allow_pending=False):
     errors = {}
-    if requester.state != Contact.State.ACTIVE:
+    # Only ticket_open_by_phone lets a caller still pending approval be the requester (seed 004).
+    pending_ok = allow_pending and requester.state == Contact.State.PENDING
+    if requester.state != Contact.State.ACTIVE and not pending_ok:
         errors["requester"] = _("This contact is not active yet.")
     if site is not None and site.organization_id != requester.organization_id:
         errors["site"] = _("The site belongs to another organization.")
@@ -133,12 +135,17 @@ def ticket_open(
     attachments=(),
     series=None,
     now=None,
+    _allow_pending_requester=False,
 ):
     """Open a case for `requester` (a Contact). Returns the new Ticket."""
     now = now or timezone.now()
     _check_open_permission(by, requester)
     _check_open_fields(
-        requester=requester, site=site, product=product, product_version=product_version
+        requester=requester,
+        site=site,
+        product=product,
+        product_version=product_version,
+        allow_pending=_allow_pending_requester and actor_kind(by) in STAFF,
     )
     customer_on_web = actor_kind(by) == Actor.CUSTOMER and channel == Channel.WEB
     if customer_on_web and not consent:
@@ -461,3 +468,405 @@ def ticket_reply_from_contact(
     notifications.message_added(message)
     ticket.refresh_from_db()
     return message
+
+
+# ---- console: triage, escalation, merge, link, split, bulk, presence (issue 4) ----
+
+TRIAGE_TARGETS = (Status.IN_PROGRESS, Status.PENDING, Status.SCHEDULED)
+
+
+def team_suggest(*, product, version=None, tier=1):
+    """The team for a product/version at a tier: the most specific routing rule wins, then any team
+    of that tier supporting the product, else None."""
+    from ventanilla.staff.models import RoutingRule, Team
+
+    if product is None:
+        return None
+    rules = RoutingRule.objects.filter(product=product, tier=tier).select_related("team")
+    rule = rules.filter(version=version).first() if version is not None else None
+    rule = rule or rules.filter(version__isnull=True).first()
+    if rule is not None:
+        return rule.team
+    return Team.objects.filter(products=product, tier=tier).order_by("name").first()
+
+
+def _check_triage(*, product, version, next_status, planned_at, status):
+    errors = {}
+    if status != Status.WAITING_FOR_SUPPORT:
+        errors["__all__"] = _("Only cases waiting for support can be triaged.")
+    if version is not None and version.product_id != getattr(product, "pk", None):
+        errors["version"] = _("The version does not belong to the chosen product.")
+    if next_status not in TRIAGE_TARGETS:
+        errors["next_status"] = _("Choose In progress, Pending or Scheduled.")
+    if next_status == Status.SCHEDULED and planned_at is None:
+        errors["planned_at"] = _("A scheduled case needs a planned date and time.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_fields(ticket, by, changes, now, kind=Event.Kind.CHANGED, note=""):
+    """Write `changes` on the ticket and one Event with the before/after of what really changed."""
+    before, after = {}, {}
+    for name, value in changes.items():
+        old = getattr(ticket, ticket._meta.get_field(name).attname)
+        new = getattr(value, "pk", value)
+        if isinstance(old, datetime) or isinstance(new, datetime):
+            old, new = old and old.isoformat(), new and new.isoformat()
+        if old != new:
+            before[name], after[name] = old, new
+        setattr(ticket, name, value)
+    ticket.last_activity_at = now
+    ticket.save(update_fields=[*changes, "last_activity_at"])
+    if before or kind != Event.Kind.CHANGED:
+        _event(ticket, kind, by, before=before, after=after, note=note, now=now)
+    if SLA_CONDITIONS & before.keys():
+        sla.sla_ticket_reclassified(ticket=ticket, now=now)
+    return ticket
+
+
+# Fields the SLA policies match on: changing one re-matches the policies (deadlines from the
+# original start), whichever door changed it (triage, console edit, bulk action).
+SLA_CONDITIONS = {"severity", "priority", "product", "request_type", "channel"}
+
+
+@transaction.atomic
+def ticket_triage(
+    *,
+    ticket,
+    by,
+    request_type=None,
+    product=None,
+    version=None,
+    severity=None,
+    priority=None,
+    team=None,
+    tier=None,
+    next_status=Status.IN_PROGRESS,
+    planned_at=None,
+    assignee=None,
+    note="",
+    now=None,
+):
+    """ "Cualificar": classify a new case, route it to a team and tier, and start working on it
+    (En curso), park it (Pendiente) or plan it (Planificado, planned date required)."""
+    now = now or timezone.now()
+    _require_staff(by)
+    _require_visible(ticket, by)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_triage(
+        product=product,
+        version=version,
+        next_status=next_status,
+        planned_at=planned_at,
+        status=locked.status,
+    )
+    tier = tier or locked.tier
+    team = team or team_suggest(product=product, version=version, tier=tier)
+    changes = {
+        "request_type": request_type or locked.request_type,
+        "product": product,
+        "product_version": version,
+        "severity": severity or locked.severity,
+        "priority": priority or locked.priority,
+        "team": team,
+        "tier": tier,
+        "planned_at": planned_at if next_status == Status.SCHEDULED else None,
+    }
+    if assignee is not None:
+        if agent_of(assignee) is None:
+            raise ValidationError({"assignee": _("Cases can only be assigned to active agents.")})
+        changes["assignee"] = assignee
+    _set_fields(locked, by, changes, now, kind=Event.Kind.TRIAGED, note=note)
+    ticket_transition(ticket=locked, to_status=next_status, by=by, note=note, now=now)
+    notifications.triaged(locked, Status.WAITING_FOR_SUPPORT)
+    ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket, by, reason, team=None, now=None):
+    """Send the case to the next tier (or to a chosen team): the team of the product/version at
+    that tier by the routing rules. The case becomes Escalado and loses its assignee."""
+    from ventanilla.staff.models import Team, Tier
+
+    now = now or timezone.now()
+    _require_staff(by)
+    _require_visible(ticket, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is escalated.")})
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status not in OPEN:
+        raise ValidationError(_("Only open cases can be escalated."))
+    if team is None:
+        if locked.tier >= max(Tier.values):
+            raise ValidationError(_("The case is already at the highest tier."))
+        tier = locked.tier + 1
+        team = team_suggest(product=locked.product, version=locked.product_version, tier=tier)
+        team = team or Team.objects.filter(tier=tier).order_by("name").first()
+    if team is None:
+        raise ValidationError({"team": _("No team works at the next tier for this product.")})
+    if team.pk == locked.team_id:
+        raise ValidationError({"team": _("The case is already with that team.")})
+    if locked.status != Status.ESCALATED:  # first: afterwards `by` may no longer see the case
+        ticket_transition(ticket=locked, to_status=Status.ESCALATED, by=by, note=reason, now=now)
+    changes = {"team": team, "tier": team.tier, "assignee": None}
+    _set_fields(locked, by, changes, now, kind=Event.Kind.ESCALATED, note=reason)
+    ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic
+def ticket_request_info(*, ticket, by, question, attachments=(), now=None):
+    """Ask the customer for something: the question is a public reply and the case waits on them."""
+    now = now or timezone.now()
+    _require_staff(by)
+    if not (question or "").strip():
+        raise ValidationError({"text": _("Write the question for the customer.")})
+    message = ticket_reply(ticket=ticket, by=by, text=question, attachments=attachments, now=now)
+    ticket.refresh_from_db()
+    if ticket.status != Status.WAITING_ON_CUSTOMER:
+        ticket_transition(ticket=ticket, to_status=Status.WAITING_ON_CUSTOMER, by=by, now=now)
+    return message
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket, by, resolution, now=None):
+    """Resolve with a resolution note the customer reads (a public message)."""
+    now = now or timezone.now()
+    _require_staff(by)
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Write how the case was resolved.")})
+    message = ticket_reply(ticket=ticket, by=by, text=resolution, now=now)
+    ticket.refresh_from_db()
+    ticket_transition(
+        ticket=ticket, to_status=Status.RESOLVED, by=by, note=resolution.strip(), now=now
+    )
+    return message
+
+
+@transaction.atomic
+def ticket_update(*, ticket, by, now=None, **changes):
+    """Change classification fields (priority, severity, product, version, request type, team,
+    tier, planned date) from the console or a bulk action: one Event with before/after."""
+    allowed = {
+        "priority",
+        "severity",
+        "product",
+        "product_version",
+        "request_type",
+        "team",
+        "tier",
+        "planned_at",
+    }
+    if unknown := set(changes) - allowed:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    now = now or timezone.now()
+    _require_staff(by)
+    _require_visible(ticket, by)
+    product = changes.get("product", ticket.product)
+    version = changes.get("product_version", ticket.product_version)
+    if version is not None and version.product_id != getattr(product, "pk", None):
+        raise ValidationError({"product_version": _("The version does not belong to the product.")})
+    return _set_fields(ticket, by, changes, now)
+
+
+@transaction.atomic
+def ticket_remove_participant(*, ticket, by, contact, now=None):
+    now = now or timezone.now()
+    _require_staff(by)
+    _require_visible(ticket, by)
+    deleted, _rows = Participant.objects.filter(ticket=ticket, contact=contact).delete()
+    if deleted:
+        _event(
+            ticket,
+            Event.Kind.PARTICIPANT_REMOVED,
+            by,
+            before={"contact": contact.pk, "email": contact.email},
+            now=now,
+        )
+    return bool(deleted)
+
+
+def _check_pair(source, target, by):
+    _require_staff(by)
+    _require_visible(source, by)
+    _require_visible(target, by)
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("Choose another case.")})
+
+
+@transaction.atomic
+def ticket_merge(*, source, target, by, now=None):
+    """Merge a duplicate `source` into `target`: its messages, files and people move to `target`,
+    `source` is cancelled with a pointer, and its customers are told where to follow."""
+    from ventanilla.tickets.models import TicketLink
+
+    now = now or timezone.now()
+    _check_pair(source, target, by)
+    if source.status in FINAL or target.status in FINAL:
+        raise ValidationError({"target": _("Closed or cancelled cases cannot be merged.")})
+    moved = Message.objects.filter(ticket=source).update(ticket=target)
+    Attachment.objects.filter(ticket=source).update(ticket=target)
+    people = [source.requester, *(p.contact for p in source.participants.all())]
+    for contact in people:
+        if contact.pk != target.requester_id:
+            _add_participant(target, contact, by, now)
+    TicketLink.objects.get_or_create(
+        source=source,
+        target=target,
+        defaults={"kind": TicketLink.Kind.DUPLICATE, "created_by": by, "created_at": now},
+    )
+    info = {"source": source.number, "target": target.number, "messages": moved}
+    _event(target, Event.Kind.MERGED, by, after=info, now=now)
+    _event(source, Event.Kind.MERGED, by, after=info, now=now)
+    pointer = _(
+        "This case was a duplicate of case %(target)s and has been merged into it. "
+        "We will follow up there."
+    ) % {"target": target.number}
+    message = _add_message(source, by, pointer, Message.Kind.PUBLIC, (), Channel.WEB, now)
+    notifications.message_added(message)
+    ticket_transition(ticket=source, to_status=Status.CANCELLED, by=by, note=pointer, now=now)
+    _touch(target, now)
+    return target
+
+
+@transaction.atomic
+def ticket_link(*, ticket, other, by, now=None):
+    """Record that two cases are related (shown on both)."""
+    from ventanilla.tickets.models import TicketLink
+
+    now = now or timezone.now()
+    _check_pair(ticket, other, by)
+    exists = TicketLink.objects.filter(source=ticket, target=other).exists()
+    if exists or TicketLink.objects.filter(source=other, target=ticket).exists():
+        return None
+    link = TicketLink.objects.create(
+        source=ticket, target=other, kind=TicketLink.Kind.RELATED, created_by=by, created_at=now
+    )
+    _event(ticket, Event.Kind.LINKED, by, after={"case": other.number}, now=now)
+    _event(other, Event.Kind.LINKED, by, after={"case": ticket.number}, now=now)
+    return link
+
+
+@transaction.atomic
+def ticket_split(*, message, by, subject, now=None):
+    """Make a new case out of one message of a case (a customer mixed two subjects, seed 003).
+    The message and its files move to the new case; both cases point to each other."""
+    from ventanilla.tickets.models import TicketLink
+
+    now = now or timezone.now()
+    source = message.ticket
+    _require_staff(by)
+    _require_visible(source, by)
+    if not (subject or "").strip():
+        raise ValidationError({"subject": _("Give the new case a subject.")})
+    requester = message.author_contact or source.requester
+    new = ticket_open(
+        by=by,
+        requester=requester,
+        subject=subject,
+        description=message.body_text or subject,
+        channel=source.channel,
+        site=source.site
+        if source.site_id and requester.organization_id == source.organization_id
+        else None,
+        product=source.product,
+        product_version=source.product_version,
+        severity=source.severity,
+        priority=source.priority,
+        now=now,
+    )
+    Message.objects.filter(pk=message.pk).update(ticket=new)
+    Attachment.objects.filter(message=message).update(ticket=new)
+    TicketLink.objects.create(
+        source=new, target=source, kind=TicketLink.Kind.SPLIT, created_by=by, created_at=now
+    )
+    _event(source, Event.Kind.SPLIT, by, after={"case": new.number, "message": message.pk}, now=now)
+    _event(new, Event.Kind.SPLIT, by, before={"case": source.number}, now=now)
+    return new
+
+
+BULK_ACTIONS = ("assign", "status", "priority", "merge_into")
+
+
+def ticket_bulk_apply(*, tickets, by, action, value, now=None):
+    """Apply one action to many cases through the per-case services (one Event per case).
+    Returns (done, problems): the numbers changed and {number: reason} for the rest."""
+    if action not in BULK_ACTIONS:
+        raise ValueError(action)
+    done, problems = [], {}
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                _bulk_one(ticket, by, action, value, now)
+            done.append(ticket.number)
+        except (ValidationError, PermissionDenied) as error:
+            problems[ticket.number] = "; ".join(getattr(error, "messages", [str(error)]))
+    return done, problems
+
+
+def _bulk_one(ticket, by, action, value, now):
+    if action == "assign":
+        ticket_assign(ticket=ticket, by=by, assignee=value, now=now)
+    elif action == "status":
+        ticket_transition(ticket=ticket, to_status=value, by=by, now=now)
+    elif action == "priority":
+        ticket_update(ticket=ticket, by=by, priority=value, now=now)
+    elif action == "merge_into" and ticket.pk != value.pk:
+        ticket_merge(source=ticket, target=value, by=by, now=now)
+
+
+def presence_touch(*, ticket, by, composing=False, now=None):
+    """Heartbeat: `by` has this case open in the console (collision warning)."""
+    from ventanilla.tickets.models import CasePresence
+
+    _require_staff(by)
+    now = now or timezone.now()
+    CasePresence.objects.update_or_create(
+        ticket=ticket, user=by, defaults={"seen_at": now, "composing": composing}
+    )
+
+
+@transaction.atomic
+def ticket_open_by_phone(
+    *,
+    by,
+    organization,
+    subject,
+    description,
+    contact=None,
+    caller_name="",
+    caller_email="",
+    caller_phone="",
+    **fields,
+):
+    """A caller on the phone (seed 004): open the case on their behalf. An unknown caller becomes
+    a pending contact of the organization (its admin decides later) and the case goes ahead."""
+    from ventanilla.organizations.services import contact_pending_create
+
+    _require_staff(by)
+    if contact is None:
+        if not caller_email.strip():
+            raise ValidationError({"caller_email": _("An unknown caller needs an email.")})
+        contact = contact_pending_create(
+            organization=organization,
+            name=caller_name or caller_email,
+            email=caller_email,
+            phone=caller_phone,
+            reason=_("Called support by phone"),
+            by=by,
+        )
+        if contact.state not in (Contact.State.ACTIVE, Contact.State.PENDING):
+            raise ValidationError({"caller_email": _("This contact was rejected or deactivated.")})
+    elif contact.organization_id != organization.pk:
+        raise ValidationError({"contact": _("The contact belongs to another organization.")})
+    return ticket_open(
+        by=by,
+        requester=contact,
+        subject=subject,
+        description=description,
+        channel=Channel.PHONE,
+        _allow_pending_requester=True,
+        **fields,
+    )

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ventanilla.accounts.roles import contact_of
+from ventanilla.accounts.roles import contact_of, is_supervisor
 from ventanilla.organizations.models import Section
 from ventanilla.tickets.workflow import Status
 
@@ -337,4 +337,11 @@ def console_nav(context):
         item("console:all", _("All cases"), "list"),
         item("console:sla_report", _("SLA compliance"), "clock"),  # sla branch
     ]
-    return {"groups": [(None, work), (_("Views"), views)], "nav_label": _("Agent console")}
+    groups = [(None, work), (_("Views"), views)]
+    # ---- console ----
+    work.append(item("console:phone", _("Phone case"), "plus-circle"))
+    if is_supervisor(user):
+        groups.append(
+            (_("Supervision"), [item("console:canned_list", _("Canned replies"), "message")])
+        )
+    return {"groups": groups, "nav_label": _("Agent console")}

@@ -192,7 +192,91 @@ ACCESS = {
         Case(everyone(405)),
         Case(everyone(400), method="post", data={"body-mime": "x"}, label="unsigned post"),
     ],
+    # ---- console ----
+    **{
+        f"console:{queue}": [Case(split(customers=403, staff=200))]
+        for queue in ("untriaged", "mine", "team", "waiting", "scheduled", "escalated", "all")
+    },
+    "console:bulk": [Case(split(customers=403, staff=REDIRECT), method="post")],
+    "console:phone": [Case(split(customers=403, staff=200))],
+    "console:saved_view_save": [
+        Case(
+            split(customers=403, staff=REDIRECT),
+            method="post",
+            data={"name": "Graves", "queue": "all", "params": "severity=A"},
+        )
+    ],
+    "console:saved_view_delete": [
+        Case(
+            split(customers=403, staff=404, agent_l1=REDIRECT),
+            kwargs=lambda w: {"pk": w["saved_view"].pk},
+            method="post",
+            label="agent_l1's own saved view (others get a 404)",
+        )
+    ],
+    "console:organization": [
+        Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["cast"].orgs["a"].pk})
+    ],
+    "console:contact": [
+        Case(
+            split(customers=403, staff=200),
+            kwargs=lambda w: {"pk": w["cast"].contacts["customer"].pk},
+        )
+    ],
+    "console:canned_list": [Case(split(customers=403, staff=403, supervisor=200, superuser=200))],
+    "console:canned_edit": [
+        Case(
+            split(customers=403, staff=403, supervisor=200, superuser=200),
+            kwargs=lambda w: {"pk": w["canned"].pk},
+        )
+    ],
+    "console:case_detail": [
+        Case(split(customers=403, staff=200), kwargs=lambda w: {"number": w["case_a"].number}),
+        Case(
+            split(customers=403, staff=200, agent_l1=404),
+            kwargs=lambda w: {"number": w["case_l2"].number},
+            label="another team's case (agents scoped to their teams)",
+        ),
+    ],
+    "console:case_presence": [
+        Case(split(customers=403, staff=200), kwargs=lambda w: {"number": w["case_a"].number}),
+        Case(
+            split(customers=403, staff=200, agent_l1=404),
+            kwargs=lambda w: {"number": w["case_l2"].number},
+            label="another team's case",
+        ),
+    ],
+    "console:case_action": [
+        Case(
+            split(customers=403, staff=REDIRECT),
+            kwargs=lambda w: {"number": w["case_a"].number, "name": "message"},
+            method="post",
+            data={"kind": "internal", "text": "nota"},
+        ),
+        Case(
+            split(customers=403, staff=REDIRECT, agent_l1=404),
+            kwargs=lambda w: {"number": w["case_l2"].number, "name": "message"},
+            method="post",
+            data={"kind": "internal", "text": "nota"},
+            label="note on another team's case",
+        ),
+        Case(
+            split(customers=403, staff=404),
+            kwargs=lambda w: {"number": w["case_a"].number, "name": "nope"},
+            method="post",
+            label="unknown action",
+        ),
+    ],
 }
+
+# ---- console ---- (downloads of another team's case: agents scoped to their teams get a 404)
+ACCESS["console:attachment"].append(
+    Case(
+        split(customers=403, staff=200, agent_l1=404),
+        kwargs=lambda w: {"pk": w["internal_l2"].pk},
+        label="file of another team's case",
+    )
+)
 
 
 def access_link(world, role, purpose):
@@ -226,8 +310,11 @@ def test_every_url_has_an_expectation_for_every_role():
 
 
 @pytest.fixture
-def world(cast, make_ticket):
+def world(cast, make_ticket, settings):
     from ventanilla.accounts.services import user_create
+
+    # ---- console ---- agents see only their teams' cases (plus untriaged and their own)
+    settings.VENTANILLA_AGENT_SCOPE = "teams"
 
     ticket_a, ticket_b = make_ticket(), make_ticket(role="outsider", product=None)
     note = ticket_add_note(ticket=ticket_a, by=cast.agent_l1, text="x", attachments=[png_upload()])
@@ -240,7 +327,26 @@ def world(cast, make_ticket):
         is_superuser=True,
         is_staff=True,
     )
+    # ---- console ----
+    from ventanilla.staff.models import CannedReply, SavedQueueView
+    from ventanilla.tickets.services import ticket_triage
+
+    case_l2 = make_ticket(product=cast.products["net"], subject="Cortafuegos")
+    ticket_triage(
+        ticket=case_l2, by=cast.supervisor, product=cast.products["net"], team=cast.teams["l2"]
+    )
+    note_l2 = ticket_add_note(
+        ticket=case_l2, by=cast.agent_l2, text="l2", attachments=[png_upload()]
+    )
+    console = {
+        "case_a": ticket_a,
+        "case_l2": case_l2,
+        "internal_l2": note_l2.attachments.get(),
+        "canned": CannedReply.objects.create(title="Saludo", body="Hola {nombre}"),
+        "saved_view": SavedQueueView.objects.create(user=cast.agent_l1, name="Mía", queue="all"),
+    }
     return {
+        **console,
         "cast": cast,
         "users": {**cast.users, "superuser": superuser},
         "public_a": reply_a.attachments.get(),
