@@ -70,6 +70,46 @@ ACCESS = {
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["internal_a"].pk}),
         Case(split(customers=403, staff=200), kwargs=lambda w: {"pk": w["public_b"].pk}),
     ],
+    # ---- cases ----
+    "portal:case_list": [Case(split(customers=200, staff=403))],
+    "portal:case_new": [Case(split(customers=200, staff=403))],
+    **{
+        name: [
+            Case(
+                split(customers=404, staff=403, **{r: 200 for r in ORG_A}),
+                kwargs=lambda w: {"number": w["public_a"].ticket.number},
+                label="org A's case",
+            ),
+            Case(
+                split(customers=404, staff=403, outsider=200),
+                kwargs=lambda w: {"number": w["public_b"].ticket.number},
+                label="org B's case",
+            ),
+            Case(
+                split(customers=404, staff=403),
+                kwargs=lambda w: {"number": "C/2026/999"},
+                label="a case that does not exist",
+            ),
+        ]
+        for name in ("portal:case_detail", "portal:case_updates")
+    },
+    **{
+        name: [
+            Case(
+                split(customers=404, staff=403, **{r: REDIRECT for r in ORG_A}),
+                kwargs=lambda w: {"number": w["public_a"].ticket.number},
+                method="post",
+                label="org A's case",
+            ),
+            Case(
+                split(customers=404, staff=403, outsider=REDIRECT),
+                kwargs=lambda w: {"number": w["public_b"].ticket.number},
+                method="post",
+                label="org B's case",
+            ),
+        ]
+        for name in ("portal:case_reopen", "portal:case_cancel")
+    },
 }
 
 
