@@ -168,7 +168,9 @@ def case_list(request):
         "scope": scope,
         "scopes": [(key, SCOPE_LABELS[key]) for key in scopes] if len(scopes) > 1 else [],
         "managed": managed,
-        "filtered": any(filters.value(k) for k in ("q", "product", "severity", "site", "requester")),
+        "filtered": any(
+            filters.value(k) for k in ("q", "product", "severity", "site", "requester")
+        ),
         "heading": _heading(group, status),
         "severities": Severity.choices,
     }
@@ -190,7 +192,11 @@ def _rail(counts):
     """The sidebar of seed 000: open and completed statuses, then ratings, each with its count."""
     return [
         ("open", _("Open cases"), [(s.value, s.label, counts[s.value]) for s in OPEN]),
-        ("completed", _("Completed cases"), [(s.value, s.label, counts[s.value]) for s in COMPLETED]),
+        (
+            "completed",
+            _("Completed cases"),
+            [(s.value, s.label, counts[s.value]) for s in COMPLETED],
+        ),
         (
             "",
             _("All cases"),
@@ -283,7 +289,9 @@ def case_cancel(request, number):
     try:
         ticket_cancel(ticket=ticket, by=request.user, reason=reason)
     except ValidationError:
-        messages.error(request, _("This case can no longer be cancelled: support is already on it."))
+        messages.error(
+            request, _("This case can no longer be cancelled: support is already on it.")
+        )
     else:
         messages.success(request, _("Case %(number)s is cancelled.") % {"number": ticket.number})
     return redirect("portal:case_detail", number=ticket.number)
@@ -299,9 +307,9 @@ def case_reopen(request, number):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("Case %(number)s is open again. Tell us what is still wrong.") % {
-                "number": ticket.number
-            }
+            request,
+            _("Case %(number)s is open again. Tell us what is still wrong.")
+            % {"number": ticket.number},
         )
         return redirect(reverse("portal:case_detail", kwargs={"number": ticket.number}) + "#reply")
     return redirect("portal:case_detail", number=ticket.number)

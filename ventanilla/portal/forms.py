@@ -157,9 +157,7 @@ class CaseOpenForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
-        label=_(
-            "I consent to the processing of my data so that %(brand)s can answer my request."
-        ),
+        label=_("I consent to the processing of my data so that %(brand)s can answer my request."),
         error_messages={
             "required": _("Please tick the consent box: we need it to answer your request.")
         },

@@ -208,7 +208,6 @@ def case_timeline(user, ticket, *, after_message=0, after_event=0):
     return [(kind, obj) for *_, kind, obj in items], last_message, last_event
 
 
-
 def case_requester_choices(contact):
     """Whom a contact may open a case for: None (only themselves) or a queryset of contacts.
 

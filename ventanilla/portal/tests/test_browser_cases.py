@@ -19,14 +19,17 @@ PASTE_PNG = """(b64) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const data = new DataTransfer();
   data.items.add(new File([bytes], "image.png", { type: "image/png" }));
-  const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+  const init = { clipboardData: data, bubbles: true, cancelable: true };
+  const event = new ClipboardEvent("paste", init);
   document.querySelector("textarea[name=description]").dispatchEvent(event);
 }"""
 
 
 def some_cases(cast, make_ticket):
     erp, net = cast.products["erp"], cast.products["net"]
-    asked = make_ticket(subject="Error al exportar el modelo 303 a Excel", product=erp, severity="B")
+    asked = make_ticket(
+        subject="Error al exportar el modelo 303 a Excel", product=erp, severity="B"
+    )
     ticket_assign(ticket=asked, by=cast.agent_l1, assignee=cast.agent_l1)
     ticket_transition(ticket=asked, to_status=Status.WAITING_ON_CUSTOMER, by=cast.agent_l1)
     ticket_reply(ticket=asked, by=cast.agent_l1, text="¿Nos mandas una captura del error?")
@@ -39,13 +42,17 @@ def some_cases(cast, make_ticket):
     return asked
 
 
-def test_open_a_case_with_a_pasted_screenshot_then_answer_and_cancel(page, live_server, cast, make_ticket):
+def test_open_a_case_with_a_pasted_screenshot_then_answer_and_cancel(
+    page, live_server, cast, make_ticket
+):
     some_cases(cast, make_ticket)
     login(page, live_server.url, cast.customer.email, PASSWORD)
     page.goto(f"{live_server.url}{reverse('portal:case_new')}")
     assert page.get_by_role("heading", name="Abrir caso de soporte").is_visible()
 
-    page.get_by_label("Tipo de solicitud").select_option(label="Soporte de mis productos contratados")
+    page.get_by_label("Tipo de solicitud").select_option(
+        label="Soporte de mis productos contratados"
+    )
     page.get_by_label("Producto").select_option(label="RedSegura")
     assert page.locator("select[name=product_version]").is_disabled()  # RedSegura has no versions
     page.get_by_label("Producto").select_option(label="GestiónPro")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ventanilla.catalog.models import ProductVersion
 from ventanilla.mail.models import OutboundEmail
-from ventanilla.testing.factories import EXE_BYTES, PNG_1PX, pdf_upload, png_upload
+from ventanilla.testing.factories import EXE_BYTES, pdf_upload, png_upload
 from ventanilla.tickets.models import Event, Message, Rating, Ticket
 from ventanilla.tickets.services import (
     ticket_add_note,
@@ -118,7 +118,12 @@ def test_exclusive_support_is_shown_to_premium_organizations(client, cast):
         ("subject", {"subject": ""}, [], "obligatorio"),
         ("request_type", {"request_type": ""}, [], "obligatorio"),
         ("callback_phone", {"callback_requested": "on"}, [], "teléfono"),
-        ("attachments", {}, [SimpleUploadedFile("factura.pdf", EXE_BYTES)], "no corresponde con su extensión"),
+        (
+            "attachments",
+            {},
+            [SimpleUploadedFile("factura.pdf", EXE_BYTES)],
+            "no corresponde con su extensión",
+        ),
         ("attachments", {}, [pdf_upload(size=6 * 1024 * 1024)], "el límite es de 5"),
         ("attachments", {}, [SimpleUploadedFile("virus.exe", EXE_BYTES)], "no es un tipo"),
     ],
@@ -234,14 +239,22 @@ def test_sidebar_groups_count_every_status_and_ratings(client, cast, make_ticket
     assert numbers(list_page(client, status="cancelled")) == [cancelled.number]
     assert numbers(list_page(client, group="open")) == [waiting.number]
     html = list_page(client).content.decode()
-    for label in ("Casos abiertos", "Casos completados", "Todos los casos", "Esperando ayuda",
-                  "Pendientes de valorar", "Valorados"):
+    for label in (
+        "Casos abiertos",
+        "Casos completados",
+        "Todos los casos",
+        "Esperando ayuda",
+        "Pendientes de valorar",
+        "Valorados",
+    ):
         assert label in html, label
 
 
 def test_search_filters_and_sorting(client, cast, make_ticket):
     first = make_ticket(subject="Impresora atascada", severity="A")
-    second = make_ticket(subject="VPN caída", description="La VPN de Huesca", product=cast.products["net"])
+    second = make_ticket(
+        subject="VPN caída", description="La VPN de Huesca", product=cast.products["net"]
+    )
     client.force_login(cast.customer)
     assert numbers(list_page(client, q="impresora")) == [first.number]
     assert numbers(list_page(client, q="huesca")) == [second.number]
@@ -275,7 +288,9 @@ def test_pagination_keeps_the_filters(client, cast, make_ticket):
     ],
 )
 def test_managers_switch_scope(client, cast, make_ticket, role, scopes, widest_sees):
-    tickets = {r: make_ticket(role=r) for r in ("customer", "colleague", "regional", "site_manager")}
+    tickets = {
+        r: make_ticket(role=r) for r in ("customer", "colleague", "regional", "site_manager")
+    }
     make_ticket(role="outsider")
     client.force_login(cast.users[role])
     response = list_page(client)
@@ -302,7 +317,9 @@ def test_managers_filter_by_site_and_requester(client, cast, make_ticket):
 def test_htmx_requests_get_the_list_fragment_only(client, cast, make_ticket):
     make_ticket()
     client.force_login(cast.customer)
-    response = client.get(reverse("portal:case_list"), {"group": "open"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("portal:case_list"), {"group": "open"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="cases"')
     assert "<html" not in html
@@ -325,7 +342,9 @@ def detail(client, ticket, **params):
 def test_case_page_shows_the_public_thread_only(client, cast, make_ticket):
     ticket = make_ticket(attachments=[png_upload("inicio.png")])
     ticket_reply(ticket=ticket, by=cast.agent_l1, text="¿Nos mandas una captura?")
-    ticket_add_note(ticket=ticket, by=cast.agent_l1, text="NOTA SECRETA", attachments=[png_upload("nota.png")])
+    ticket_add_note(
+        ticket=ticket, by=cast.agent_l1, text="NOTA SECRETA", attachments=[png_upload("nota.png")]
+    )
     ticket_transition(ticket=ticket, to_status=Status.IN_PROGRESS, by=cast.agent_l1)
     client.force_login(cast.customer)
     html = detail(client, ticket).content.decode()
