@@ -333,6 +333,7 @@ def case_updates(request, number):
     status_changed = request.GET.get("s") != ticket.status
     context = {
         "ticket": ticket,
+        "contact": contact_of(request.user),
         "timeline": timeline,
         "last_message": last_message,
         "last_event": last_event,

@@ -146,7 +146,7 @@ class CaseOpenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7, "maxlength": DESCRIPTION_MAX}),
         help_text=_(
             "As detailed as possible: what you did, what happened, the exact error message, "
-            "since when and who is affected."
+            "since when and who is affected. 900 characters max."
         ),
     )
     callback_requested = forms.BooleanField(label=_("I want a phone call"), required=False)

@@ -455,3 +455,14 @@ def test_updates_return_new_public_messages_and_status_changes(client, cast, mak
     new_message = Message.objects.filter(ticket=ticket, kind="public").latest("id").pk
     new_event = Event.objects.filter(ticket=ticket, kind="status").latest("id").pk
     assert f"m={new_message}&amp;e={new_event}&amp;s=in_progress" in news
+
+
+def test_contacts_without_the_cases_section_are_refused(client, cast, make_ticket):
+    ticket = make_ticket(role="colleague")
+    contact = cast.contacts["colleague"]
+    contact.privileges = 0
+    contact.save()
+    client.force_login(cast.colleague)
+    assert list_page(client).status_code == 403
+    assert client.get(reverse("portal:case_new")).status_code == 403
+    assert detail(client, ticket).status_code == 403
