@@ -245,16 +245,16 @@ class CaseListFilters(forms.Form):
         label=_("Product"),
         queryset=Product.objects.filter(is_active=True),
         required=False,
-        empty_label=_("All products"),
+        empty_label=_("Product"),
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), choices=[("", _("All severities")), *Severity.choices], required=False
+        label=_("Severity"), choices=[("", _("Severity")), *Severity.choices], required=False
     )
     site = forms.ModelChoiceField(
-        label=_("Site"), queryset=None, required=False, empty_label=_("All sites")
+        label=_("Site"), queryset=None, required=False, empty_label=_("Site")
     )
     requester = ContactField(
-        label=_("Requester"), queryset=None, required=False, empty_label=_("Everybody")
+        label=_("Requester"), queryset=None, required=False, empty_label=_("Requester")
     )
     order = forms.CharField(required=False)
 
