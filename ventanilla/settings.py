@@ -252,9 +252,9 @@ LOGGING = {
 VENTANILLA_TICKET_SERIES = os.environ.get("VENTANILLA_TICKET_SERIES", "C")
 # Which tickets agents see: "all", or "teams" (their teams' tickets, untriaged ones, and their own).
 VENTANILLA_AGENT_SCOPE = os.environ.get("VENTANILLA_AGENT_SCOPE", "all")
-# Attachments: allowed extensions and size (seed 000: 12 types, 5 MB each).
+# Attachments: allowed types and size (seed 000: 12 types, 5 MB each; webm: screen recordings).
 VENTANILLA_UPLOAD_EXTENSIONS = env_list(
-    "VENTANILLA_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,pdf,xls,xlsx,doc,docx,xml,txt,zip"
+    "VENTANILLA_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,pdf,xls,xlsx,doc,docx,xml,txt,zip,webm"
 )
 VENTANILLA_UPLOAD_MAX_BYTES = int(os.environ.get("VENTANILLA_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 # Version of the data-processing consent text shown on the new-case form (stored on each ticket).

@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from ventanilla.lib.tokens import make_short_token
@@ -43,7 +44,12 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
     recipients = sorted({address.lower() for address in to if address})
     if not recipients:
         return None
-    context = {"site_url": settings.SITE_URL, "brand": settings.VENTANILLA_BRAND, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "brand": settings.VENTANILLA_BRAND,
+        **case_links(ticket),
+        **context,
+    }
     subject, text, html = render_email(template, context, language)
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "ventanilla.localhost"
     email = OutboundEmail.objects.create(
@@ -58,6 +64,17 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
     )
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def case_links(ticket):
+    """Absolute links to the case for the customer (area) and for staff (console)."""
+    if ticket is None or not ticket.number:
+        return {}
+    return {
+        "case_url": settings.SITE_URL + reverse("portal:case_detail", args=[ticket.number]),
+        "console_case_url": settings.SITE_URL
+        + reverse("console:case_detail", args=[ticket.number]),
+    }
 
 
 def reply_address(ticket):

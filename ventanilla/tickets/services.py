@@ -870,3 +870,22 @@ def ticket_open_by_phone(
         _allow_pending_requester=True,
         **fields,
     )
+
+
+def ticket_reopen_deadline(ticket):
+    """Until when the customer may reopen a resolved case (None when it is not resolved)."""
+    if ticket.status != Status.RESOLVED or ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=settings.VENTANILLA_REOPEN_DAYS)
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket, by, reason="", now=None):
+    """The customer reopens a resolved case within the reopen window (seed 000: "Resuelto")."""
+    now = now or timezone.now()
+    _require_visible(ticket, by)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if actor_kind(by) == Actor.CUSTOMER:
+        _check_accepts_replies(locked, Actor.CUSTOMER, now)
+    note = reason or _("Reopened by the customer.")
+    return ticket_transition(ticket=ticket, to_status=Status.IN_PROGRESS, by=by, note=note, now=now)

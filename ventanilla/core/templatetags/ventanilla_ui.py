@@ -342,6 +342,12 @@ def console_nav(context):
     work.append(item("console:phone", _("Phone case"), "plus-circle"))
     if is_supervisor(user):
         groups.append(
-            (_("Supervision"), [item("console:canned_list", _("Canned replies"), "message")])
+            (
+                _("Supervision"),
+                [
+                    item("console:canned_list", _("Canned replies"), "message"),
+                    item("console:quarantine", _("Email quarantine"), "shield"),
+                ],
+            )
         )
     return {"groups": groups, "nav_label": _("Agent console")}

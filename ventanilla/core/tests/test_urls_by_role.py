@@ -267,6 +267,46 @@ ACCESS = {
             label="unknown action",
         ),
     ],
+    # ---- cases ----
+    "portal:case_list": [Case(split(customers=200, staff=403))],
+    "portal:case_new": [Case(split(customers=200, staff=403))],
+    **{
+        name: [
+            Case(
+                split(customers=404, staff=403, **{r: 200 for r in ORG_A}),
+                kwargs=lambda w: {"number": w["public_a"].ticket.number},
+                label="org A's case",
+            ),
+            Case(
+                split(customers=404, staff=403, outsider=200),
+                kwargs=lambda w: {"number": w["public_b"].ticket.number},
+                label="org B's case",
+            ),
+            Case(
+                split(customers=404, staff=403),
+                kwargs=lambda w: {"number": "C/2026/999"},
+                label="a case that does not exist",
+            ),
+        ]
+        for name in ("portal:case_detail", "portal:case_updates")
+    },
+    **{
+        name: [
+            Case(
+                split(customers=404, staff=403, **{r: REDIRECT for r in ORG_A}),
+                kwargs=lambda w: {"number": w["public_a"].ticket.number},
+                method="post",
+                label="org A's case",
+            ),
+            Case(
+                split(customers=404, staff=403, outsider=REDIRECT),
+                kwargs=lambda w: {"number": w["public_b"].ticket.number},
+                method="post",
+                label="org B's case",
+            ),
+        ]
+        for name in ("portal:case_reopen", "portal:case_cancel")
+    },
 }
 
 # ---- console ---- (downloads of another team's case: agents scoped to their teams get a 404)

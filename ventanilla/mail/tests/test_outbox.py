@@ -109,3 +109,12 @@ def test_case_mail_carries_reply_token_and_references(cast, make_ticket):
     assert second.headers["Reply-To"] == reply_address(ticket)
     assert second.headers["In-Reply-To"] == first.message_id
     assert first.message_id in second.headers["References"].split()
+
+
+@pytest.mark.django_db
+def test_case_emails_link_to_the_case_itself(ticket, settings):
+    email = email_enqueue(
+        template="ticket_received", to=["a@b.es"], ticket=ticket, context={"ticket": ticket}
+    )
+    link = f"{settings.SITE_URL}/area/casos/{ticket.number}/"
+    assert link in email.body_text and link in email.body_html

@@ -1,0 +1,350 @@
+"""Support cases in the customer area: open one, list mine, read and answer one (seed 000)."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ventanilla.accounts.roles import contact_of
+from ventanilla.core.decorators import customer_required
+from ventanilla.lib.uploads import allowed_extensions
+from ventanilla.organizations.models import Section
+from ventanilla.portal.forms import (
+    DESCRIPTION_MAX,
+    SEVERITY_HELP,
+    CaseCancelForm,
+    CaseListFilters,
+    CaseOpenForm,
+    CaseReplyForm,
+)
+from ventanilla.tickets import selectors
+from ventanilla.tickets.models import Severity
+from ventanilla.tickets.services import (
+    ticket_cancel,
+    ticket_open,
+    ticket_reopen,
+    ticket_reopen_deadline,
+    ticket_reply,
+)
+from ventanilla.tickets.workflow import COMPLETED, FINAL, OPEN, Actor, Status, can_transition
+
+PAGE_SIZE = 25
+SCOPE_LABELS = {
+    "mine": gettext_lazy("My cases"),
+    "local": gettext_lazy("My site"),
+    "regional": gettext_lazy("My region"),
+    "global": gettext_lazy("Whole company"),
+}
+ORDER_LABELS = {
+    "-activity": gettext_lazy("Last activity"),
+    "-created": gettext_lazy("Newest first"),
+    "created": gettext_lazy("Oldest first"),
+    "-number": gettext_lazy("Number, descending"),
+    "number": gettext_lazy("Number, ascending"),
+}
+
+
+def cases_required(view):
+    """A customer whose contact may use the support cases section (seed 002)."""
+
+    @customer_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not contact_of(request.user).has_section(Section.CASES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _upload_context():
+    return {
+        "upload_types": allowed_extensions(),
+        "upload_max_bytes": settings.VENTANILLA_UPLOAD_MAX_BYTES,
+        "upload_max_mb": settings.VENTANILLA_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _add_service_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@cases_required
+def case_new(request):
+    contact = contact_of(request.user)
+    requesters = selectors.case_requester_choices(contact)
+    bound = request.method == "POST"
+    form = CaseOpenForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        contact=contact,
+        requesters=requesters,
+    )
+    if bound and form.is_valid():
+        try:
+            ticket = _open_case(request.user, contact, form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s is open. We have sent the confirmation to %(email)s.")
+                % {"number": ticket.number, "email": ticket.requester.email},
+            )
+            return redirect("portal:case_detail", number=ticket.number)
+    context = {
+        "form": form,
+        "contact": contact,
+        "organization": contact.organization,
+        "severity_help": SEVERITY_HELP,
+        "description_max": DESCRIPTION_MAX,
+        "attach_again": form.files_to_attach_again(),
+        **_upload_context(),
+    }
+    return render(request, "portal/cases/new.html", context, status=400 if form.errors else 200)
+
+
+def _open_case(user, contact, data):
+    return ticket_open(
+        by=user,
+        requester=data.get("requester") or contact,
+        subject=data["subject"],
+        description=data["description"],
+        product=data.get("product"),
+        product_version=data.get("product_version"),
+        request_type=data["request_type"],
+        severity=data["severity"],
+        callback_requested=data["callback_requested"],
+        callback_phone=data["callback_phone"].strip(),
+        consent=data["consent"],
+        attachments=data["attachments"],
+    )
+
+
+@cases_required
+def case_list(request):
+    contact = contact_of(request.user)
+    scopes = selectors.case_scopes(contact)
+    scope = request.GET.get("scope") if request.GET.get("scope") in scopes else scopes[-1]
+    sites, people = selectors.case_sites_and_requesters(request.user, contact, scope)
+    filters = CaseListFilters(request.GET, sites=sites, people=people)
+    filters.is_valid()
+    managed = scope != "mine"
+    found = selectors.case_search(
+        request.user,
+        scope=scope,
+        q=filters.value("q") or "",
+        product=filters.value("product"),
+        severity=filters.value("severity") or "",
+        site=filters.value("site") if managed else None,
+        requester=filters.value("requester") if managed else None,
+    )
+    counts = selectors.case_group_counts(found)
+    group, status = _group_and_status(request.GET)
+    order = request.GET.get("order") if request.GET.get("order") in ORDER_LABELS else "-activity"
+    rows = selectors.case_page_rows(selectors.case_filter_group(found, group, status), order)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "counts": counts,
+        "rail": _rail(counts),
+        "group": group,
+        "status": status,
+        "order": order,
+        "orders": ORDER_LABELS,
+        "scope": scope,
+        "scopes": [(key, SCOPE_LABELS[key]) for key in scopes] if len(scopes) > 1 else [],
+        "managed": managed,
+        "filtered": any(
+            filters.value(k) for k in ("q", "product", "severity", "site", "requester")
+        ),
+        "heading": _heading(group, status),
+        "severities": Severity.choices,
+    }
+    template = "portal/cases/list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#cases"
+    return render(request, template, context)
+
+
+def _group_and_status(params):
+    status = params.get("status", "")
+    if status in Status.values:
+        return "", status
+    group = params.get("group", "")
+    return (group if group in selectors.CASE_GROUPS else ""), ""
+
+
+def _rail(counts):
+    """The sidebar of seed 000: open and completed statuses, then ratings, each with its count."""
+    return [
+        ("open", _("Open cases"), [(s.value, s.label, counts[s.value]) for s in OPEN]),
+        (
+            "completed",
+            _("Completed cases"),
+            [(s.value, s.label, counts[s.value]) for s in COMPLETED],
+        ),
+        (
+            "",
+            _("All cases"),
+            [
+                ("to_rate", _("Pending rating"), counts["to_rate"]),
+                ("rated", _("Rated"), counts["rated"]),
+            ],
+        ),
+    ]
+
+
+def _heading(group, status):
+    if status:
+        return Status(status).label
+    return {
+        "open": _("Open cases"),
+        "completed": _("Completed cases"),
+        "to_rate": _("Pending rating"),
+        "rated": _("Rated"),
+    }.get(group, _("All cases"))
+
+
+def _detail_context(request, ticket, reply_form, cancel_form=None):
+    timeline, last_message, last_event = selectors.case_public_timeline(request.user, ticket)
+    deadline = ticket_reopen_deadline(ticket)
+    return {
+        "ticket": ticket,
+        "contact": contact_of(request.user),
+        "opening_files": selectors.case_opening_attachments(ticket),
+        "timeline": timeline,
+        "last_message": last_message,
+        "last_event": last_event,
+        **_state_context(ticket, deadline),
+        "reply_form": reply_form,
+        "cancel_form": cancel_form or CaseCancelForm(),
+        "reopen_days": settings.VENTANILLA_REOPEN_DAYS,
+        **_upload_context(),
+    }
+
+
+def _state_context(ticket, deadline):
+    reopenable = deadline is not None and timezone.now() <= deadline
+    expired = ticket.status == Status.RESOLVED and not reopenable
+    return {
+        "can_cancel": can_transition(Actor.CUSTOMER, ticket.status, Status.CANCELLED),
+        "can_reopen": reopenable,
+        "reopen_deadline": deadline,
+        "can_reply": ticket.status not in FINAL and not expired,
+        "reopen_expired": expired,
+    }
+
+
+@cases_required
+def case_detail(request, number):
+    ticket = selectors.case_detail(request.user, number)
+    form = CaseReplyForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        was = ticket.status
+        try:
+            ticket_reply(
+                ticket=ticket,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _reply_done(was, ticket.status))
+            return redirect(f"{request.path}#thread-end")
+    context = _detail_context(request, ticket, form)
+    return render(request, "portal/cases/detail.html", context, status=400 if form.errors else 200)
+
+
+def _reply_done(was, now):
+    if was == Status.RESOLVED and now != was:
+        return _("Your message has been sent and the case has been reopened.")
+    return _("Your message has been sent.")
+
+
+@cases_required
+@require_POST
+def case_cancel(request, number):
+    ticket = selectors.case_detail(request.user, number)
+    form = CaseCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        ticket_cancel(ticket=ticket, by=request.user, reason=reason)
+    except ValidationError:
+        messages.error(
+            request, _("This case can no longer be cancelled: support is already on it.")
+        )
+    else:
+        messages.success(request, _("Case %(number)s is cancelled.") % {"number": ticket.number})
+    return redirect("portal:case_detail", number=ticket.number)
+
+
+@cases_required
+@require_POST
+def case_reopen(request, number):
+    ticket = selectors.case_detail(request.user, number)
+    try:
+        ticket_reopen(ticket=ticket, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Case %(number)s is open again. Tell us what is still wrong.")
+            % {"number": ticket.number},
+        )
+        return redirect(reverse("portal:case_detail", kwargs={"number": ticket.number}) + "#reply")
+    return redirect("portal:case_detail", number=ticket.number)
+
+
+def _int(value):
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@cases_required
+def case_updates(request, number):
+    """What happened on the case since the page last looked (polled by htmx, item 7)."""
+    ticket = selectors.case_detail(request.user, number)
+    after_message, after_event = _int(request.GET.get("m")), _int(request.GET.get("e"))
+    timeline, last_message, last_event = selectors.case_public_timeline(
+        request.user, ticket, after_message=after_message, after_event=after_event
+    )
+    status_changed = request.GET.get("s") != ticket.status
+    context = {
+        "ticket": ticket,
+        "contact": contact_of(request.user),
+        "timeline": timeline,
+        "last_message": last_message,
+        "last_event": last_event,
+        "status_changed": status_changed,
+        **_upload_context(),
+    }
+    if status_changed:
+        context |= _state_context(ticket, ticket_reopen_deadline(ticket))
+        context |= {
+            "reply_form": CaseReplyForm(),
+            "cancel_form": CaseCancelForm(),
+            "reopen_days": settings.VENTANILLA_REOPEN_DAYS,
+        }
+    return render(request, "portal/cases/updates.html", context)
