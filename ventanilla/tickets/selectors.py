@@ -185,7 +185,8 @@ def case_timeline(user, ticket):
     messages = list(ticket_messages(user, ticket))
     events = list(
         Event.objects.filter(ticket=ticket)
-        .exclude(kind__in=[Event.Kind.REPLY, Event.Kind.NOTE])
+        # Deadlines being set are the SLA panel's business; pauses, warnings and breaches stay.
+        .exclude(kind__in=[Event.Kind.REPLY, Event.Kind.NOTE, Event.Kind.SLA_DEADLINE])
         .select_related("actor")
         .order_by("created_at", "id")
     )
@@ -217,7 +218,9 @@ def case_presence(ticket, user, *, seconds=45, now=None):
 
 def case_newer_public_messages(ticket, since_id):
     """Messages written on the case after message id `since_id` (reply collision check)."""
-    return Message.objects.filter(ticket=ticket, pk__gt=since_id).select_related("author")
+    return Message.objects.filter(ticket=ticket, pk__gt=since_id).select_related(
+        "author", "author_contact"
+    )
 
 
 def callers_search(user, text, *, limit=20):

@@ -158,8 +158,10 @@ def test_presence_heartbeat_shows_the_other_agent_and_new_messages(client, cast,
     url = reverse("console:case_presence", args=[ticket.number])
     body = client.get(url, {"seen": 0}).content.decode()
     assert "Diego" in body and "escribiendo" in body
-    ticket_reply(ticket=ticket, by=cast.customer, text="nuevo")
-    assert "data-newer" in client.get(url, {"seen": 0}).content.decode()
+    ticket_reply(ticket=ticket, by=cast.customer, text="Ya he reiniciado el router")
+    live = client.get(url, {"seen": 0}).content.decode()
+    assert "data-newer" in live
+    assert "Ya he reiniciado el router" in live  # the new message itself, without a reload
     last = ticket.messages.last().pk
     assert "data-newer" not in client.get(url, {"seen": last}).content.decode()
 
