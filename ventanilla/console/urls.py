@@ -6,6 +6,7 @@ from ventanilla.console import (
     customer_views,
     phone_views,
     queue_views,
+    sla_edit_views,
     sla_views,
     views,
 )
@@ -40,4 +41,16 @@ urlpatterns = [
     path("casos/<path:number>/presencia/", case_views.case_presence_view, name="case_presence"),
     path("casos/<path:number>/accion/<slug:name>/", case_views.case_action, name="case_action"),
     path("casos/<path:number>/", case_views.case_detail, name="case_detail"),
+]
+# ---- slaedit ---- supervisors see and edit SLA policies and automations
+urlpatterns += [
+    path("sla/politicas/", sla_edit_views.sla_policies, name="sla_policies"),
+    path("sla/politicas/nueva/", sla_edit_views.sla_policy_new, name="sla_policy_new"),
+    path("sla/politicas/<int:pk>/", sla_edit_views.sla_policy_edit, name="sla_policy_edit"),
+    path("sla/automatizaciones/", sla_edit_views.sla_automations, name="sla_automations"),
+    path(
+        "sla/automatizaciones/<int:pk>/",
+        sla_edit_views.sla_automation_edit,
+        name="sla_automation_edit",
+    ),
 ]

@@ -6,6 +6,7 @@ from ventanilla.sla.models import (
     Automation,
     BusinessCalendar,
     CalendarClosure,
+    SlaChange,
     SlaClock,
     SlaPolicy,
     SlaTarget,
@@ -117,6 +118,21 @@ class SlaClockAdmin(admin.ModelAdmin):
     list_select_related = ["ticket"]
     search_fields = ["ticket__number"]
     raw_id_fields = ["ticket"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlaChange)
+class SlaChangeAdmin(admin.ModelAdmin):
+    """The audit trail of the console's policy and automation pages: read only."""
+
+    list_display = ("at", "by", "subject", "name", "action")
+    list_filter = ("subject", "action")
+    search_fields = ("name",)
 
     def has_add_permission(self, request):
         return False

@@ -85,3 +85,56 @@ def customer_sentence(clocks, now=None):
         "start_of_work": _("We will start working on your case %(when)s."),
         "resolution": _("We expect to resolve your case %(when)s."),
     }[clock.target] % {"when": when}
+
+
+# ---- slaedit: policies and automations in plain words ----
+
+
+def target_phrase(amount, unit):
+    """1 h en 24×7, 3 días naturales, 2 días hábiles, 7 h 36 min en horario laboral."""
+    from django.utils.translation import ngettext
+
+    if unit == "business_days":
+        return ngettext("%(n)s business day", "%(n)s business days", amount) % {"n": amount}
+    if unit == "calendar_days":
+        return ngettext("%(n)s calendar day", "%(n)s calendar days", amount) % {"n": amount}
+    if unit == "business_minutes":
+        return _("%(duration)s of business hours") % {"duration": duration(amount, business=True)}
+    return _("%(duration)s in 24×7") % {"duration": duration(amount)}
+
+
+def policy_conditions(policy):
+    """The policy's conditions as short Spanish phrases; ["Todos los casos"] when none."""
+    from ventanilla.tickets.models import Channel, Priority, Severity
+
+    parts = []
+    if policy.severity:
+        parts.append(_("Severity %(value)s") % {"value": Severity(policy.severity).label})
+    if policy.priority:
+        parts.append(_("Priority: %(value)s") % {"value": Priority(policy.priority).label})
+    if policy.organization_id:
+        parts.append(_("Organization: %(value)s") % {"value": policy.organization})
+    if policy.product_id:
+        parts.append(_("Product: %(value)s") % {"value": policy.product})
+    if policy.request_type_id:
+        parts.append(_("Request type: %(value)s") % {"value": policy.request_type})
+    if policy.channel:
+        parts.append(_("Channel: %(value)s") % {"value": Channel(policy.channel).label})
+    return parts or [_("Any case")]
+
+
+def policy_actions(policy):
+    """What happens when a deadline nears or passes, in short phrases."""
+    parts = [_("Warning at %(n)s %%") % {"n": policy.warning_percent}]
+    if policy.notify_assignee:
+        parts.append(_("notifies the assignee"))
+    if policy.notify_team:
+        parts.append(_("notifies the team"))
+    if policy.notify_supervisors:
+        parts.append(_("notifies supervisors on breach"))
+    if policy.breach_raise_tier:
+        parts.append(_("raises the support tier on breach"))
+    if policy.breach_reassign_to_id:
+        name = policy.breach_reassign_to.get_full_name() or policy.breach_reassign_to.email
+        parts.append(_("reassigns to %(name)s on breach") % {"name": name})
+    return parts

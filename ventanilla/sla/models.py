@@ -363,3 +363,34 @@ class AutomationRun(models.Model):
 
     def __str__(self):
         return f"{self.automation_id} @ {self.ticket_id} since {self.since:%Y-%m-%d %H:%M}"
+
+
+class SlaChange(models.Model):
+    """Audit record of a supervisor's change to a policy or an automation (console pages)."""
+
+    class Subject(models.TextChoices):
+        POLICY = "policy", _("SLA policy")
+        AUTOMATION = "automation", _("automation")
+        OPEN_CASES = "open_cases", _("open cases")
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    subject = models.CharField(_("subject"), max_length=12, choices=Subject)
+    object_id = models.PositiveIntegerField(_("object"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    action = models.CharField(_("action"), max_length=16)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA change")
+        verbose_name_plural = _("SLA changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.subject} {self.name} {self.action}"

@@ -256,3 +256,234 @@ def _start_missing(ticket, chosen, now):
         if target_kind == T.FIRST_RESPONSE and _staff_answered(ticket):
             continue
         _start(ticket, policy, target, ticket.created_at, now)
+
+
+# ---- slaedit: supervisors edit policies and automations from the console ----
+# Every change goes through these functions: permission-checked (supervisor or superuser),
+# validated with translated messages, and recorded in `SlaChange` (the audit trail shown on the
+# console pages). Running clocks are not rewritten: new targets apply to new cases and to cases
+# whose classification changes, or to all open cases through `sla_recompute_open_cases`.
+
+# Calendar days are a resolution measure (seed 001); answers and start of work are promised in
+# business time or 24×7 time.
+VALID_UNITS = {
+    T.FIRST_RESPONSE: ("business_minutes", "business_days", "minutes_24x7"),
+    T.NEXT_RESPONSE: ("business_minutes", "business_days", "minutes_24x7"),
+    T.START_OF_WORK: ("business_minutes", "business_days", "minutes_24x7"),
+    T.RESOLUTION: ("business_minutes", "business_days", "minutes_24x7", "calendar_days"),
+}
+MAX_AMOUNT = {  # a year, in each unit: a larger number is a typing mistake
+    "business_minutes": 250 * 570,
+    "business_days": 250,
+    "minutes_24x7": 365 * 24 * 60,
+    "calendar_days": 365,
+}
+RECOMPUTE_LIMIT = 500
+_POLICY_FIELDS = (
+    "name",
+    "kind",
+    "is_active",
+    *SlaPolicy.CONDITIONS,
+    "calendar",
+    "warning_percent",
+    "notify_assignee",
+    "notify_team",
+    "notify_supervisors",
+    "breach_raise_tier",
+    "breach_reassign_to",
+)
+
+
+def _require_supervisor(by):
+    from django.core.exceptions import PermissionDenied
+
+    from ventanilla.accounts.roles import is_supervisor
+
+    if not is_supervisor(by):
+        raise PermissionDenied("only supervisors change SLA policies and automations")
+
+
+def _audit(by, subject, obj, action, changes=None, now=None):
+    from ventanilla.sla.models import SlaChange
+
+    return SlaChange.objects.create(
+        at=now or timezone.now(),
+        by=by,
+        subject=subject,
+        object_id=getattr(obj, "pk", None),
+        name=getattr(obj, "name", "")[:120],
+        action=action,
+        changes=changes or {},
+    )
+
+
+def _snapshot(obj, fields):
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        values[name] = value if value is None or isinstance(value, bool | int | str) else str(value)
+    return values
+
+
+def _diff(before, after):
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def target_errors(target, amount, unit):
+    """Translated problems with one target: {"amount"|"unit": [messages]} (empty when fine)."""
+    from django.utils.translation import gettext as _
+
+    from ventanilla.sla.models import Unit
+
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Enter an amount greater than zero.")]
+    if unit not in VALID_UNITS.get(target, ()):
+        allowed = ", ".join(str(Unit(u).label) for u in VALID_UNITS.get(target, ()))
+        errors["unit"] = [
+            _("This unit does not fit this target. Choose one of: %(units)s.") % {"units": allowed}
+        ]
+    elif amount is not None and amount > MAX_AMOUNT[unit]:
+        errors["amount"] = [
+            _("That is more than a year. Enter at most %(max)s.") % {"max": MAX_AMOUNT[unit]}
+        ]
+    return errors
+
+
+def policy_save(*, by, policy, targets, now=None):
+    """Create or change a policy and replace its targets. `targets` = {target kind: (amount,
+    unit)}; at least one. Raises ValidationError (translated, per field / per target)."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils.translation import gettext as _
+
+    from ventanilla.sla.models import SlaTarget
+
+    _require_supervisor(by)
+    errors = {}
+    try:
+        policy.full_clean(exclude=["position"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not targets:
+        errors.setdefault("__all__", []).append(_("Set at least one target."))
+    for kind, (amount, unit) in targets.items():
+        for field, problems in target_errors(kind, amount, unit).items():
+            errors[f"target:{kind}:{field}"] = problems
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        creating = policy.pk is None
+        if creating:
+            before, old_targets = {}, {}
+            last = SlaPolicy.objects.filter(kind=policy.kind).aggregate(m=Max("position"))["m"]
+            policy.position = (last or 0) + 10
+        else:
+            stored = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+            before = _snapshot(stored, _POLICY_FIELDS)
+            old_targets = {t.target: [t.amount, t.unit] for t in stored.targets.all()}
+            if stored.kind != policy.kind:  # moves to the end of its new list
+                last = SlaPolicy.objects.filter(kind=policy.kind).aggregate(m=Max("position"))
+                policy.position = (last["m"] or 0) + 10
+        policy.save()
+        new_targets = {k: [a, u] for k, (a, u) in targets.items()}
+        if new_targets != old_targets:
+            policy.targets.all().delete()
+            SlaTarget.objects.bulk_create(
+                SlaTarget(policy=policy, target=k, amount=a, unit=u)
+                for k, (a, u) in sorted(targets.items())
+            )
+        changes = _diff(before, _snapshot(policy, _POLICY_FIELDS))
+        if new_targets != old_targets:
+            changes["targets"] = [old_targets, new_targets]
+        if creating or changes:
+            _audit(by, "policy", policy, "created" if creating else "changed", changes, now)
+    return policy
+
+
+def _ordered(kind):
+    return list(SlaPolicy.objects.select_for_update().filter(kind=kind).order_by("position", "id"))
+
+
+def policy_move(*, by, policy, direction, now=None):
+    """Move a policy one place up or down in its kind's match order (renumbers 10, 20, …).
+    Returns False when it is already first / last."""
+    from django.db import transaction
+
+    _require_supervisor(by)
+    if direction not in ("up", "down"):
+        raise ValueError(direction)
+    with transaction.atomic():
+        rows = _ordered(policy.kind)
+        index = next(i for i, p in enumerate(rows) if p.pk == policy.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(rows):
+            return False
+        rows[index], rows[other] = rows[other], rows[index]
+        base = min(p.position for p in rows) // 10 * 10 or 10
+        for i, row in enumerate(rows):
+            position = base + i * 10
+            if row.position != position:
+                SlaPolicy.objects.filter(pk=row.pk).update(position=position)
+            if row.pk == policy.pk:
+                policy.position = position
+        _audit(by, "policy", policy, "moved_" + direction, {"position": other + 1}, now)
+    return True
+
+
+def policy_set_active(*, by, policy, active, now=None):
+    _require_supervisor(by)
+    if policy.is_active == active:
+        return policy
+    policy.is_active = active
+    policy.save(update_fields=["is_active"])
+    _audit(by, "policy", policy, "activated" if active else "deactivated", {}, now)
+    return policy
+
+
+def automation_save(*, by, automation, now=None):
+    """Create or change an automation (validated: the action must fit the trigger)."""
+    from django.db import transaction
+    from django.db.models import Max
+
+    from ventanilla.sla.models import Automation
+
+    _require_supervisor(by)
+    automation.full_clean(exclude=["position"])
+    fields = ("name", "is_active", "trigger", "after_amount", "after_unit", "action", "severity")
+    with transaction.atomic():
+        creating = automation.pk is None
+        before = {}
+        if creating:
+            last = Automation.objects.aggregate(m=Max("position"))["m"]
+            automation.position = (last or 0) + 10
+        else:
+            before = _snapshot(Automation.objects.get(pk=automation.pk), fields)
+        automation.save()
+        changes = _diff(before, _snapshot(automation, fields))
+        if creating or changes:
+            _audit(by, "automation", automation, "created" if creating else "changed", changes, now)
+    return automation
+
+
+def sla_recompute_open_cases(*, by, limit=RECOMPUTE_LIMIT, now=None):
+    """Re-match the policies on open cases (newest first, at most `limit`), as if each had been
+    reclassified: live clocks move to the new targets from their original start. Returns
+    (cases looked at, open cases left out)."""
+    from django.db import transaction
+
+    from ventanilla.tickets.models import Ticket
+
+    _require_supervisor(by)
+    now = now or timezone.now()
+    open_cases = Ticket.objects.filter(status__in=OPEN)
+    total = open_cases.count()
+    done = 0
+    for ticket in open_cases.order_by("-created_at", "-id")[:limit]:
+        with transaction.atomic():
+            sla_ticket_reclassified(ticket=ticket, now=now)
+        done += 1
+    _audit(by, "open_cases", None, "recomputed", {"cases": done, "left_out": total - done}, now)
+    return done, total - done

@@ -347,6 +347,10 @@ def console_nav(context):
                 [
                     item("console:canned_list", _("Canned replies"), "message"),
                     item("console:quarantine", _("Email quarantine"), "shield"),
+                    item(
+                        "console:sla_policies", pgettext_lazy("page", "SLA policies"), "clock"
+                    ),  # slaedit
+                    item("console:sla_automations", _("Automations"), "refresh"),  # slaedit
                 ],
             )
         )

@@ -82,3 +82,18 @@ def test_catalogue_covers_every_literal_in_the_source(entries):
     known = {msgid for msgid, _s, _f, _c in entries}
     missing = sorted(source_msgids() - known)
     assert missing == [], "run: python manage.py makemessages -l es -l en, then translate"
+
+
+def test_spanish_plurals_fill_every_form():
+    """Spanish has three plural forms (one, millions, other): an entry without its third form
+    silently falls back to English for ordinary counts like 3."""
+    text = PO.read_text(encoding="utf-8")
+    missing = []
+    for block in text.split("\n\n"):
+        if "\nmsgid_plural " not in block or block.lstrip().startswith("#~"):
+            continue
+        found = re.findall(r'^msgstr\[(\d)\] ((?:".*"\n?)+)', block, re.MULTILINE)
+        forms = {n: "".join(map(ast.literal_eval, v.strip().splitlines())) for n, v in found}
+        if not all(forms.get(str(n)) for n in range(3)):
+            missing.append(block.split("msgid_plural")[0])
+    assert missing == []

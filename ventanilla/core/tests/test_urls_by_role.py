@@ -230,6 +230,27 @@ ACCESS = {
             kwargs=lambda w: {"pk": w["canned"].pk},
         )
     ],
+    # ---- slaedit ----
+    "console:sla_policies": [Case(split(customers=403, staff=403, supervisor=200, superuser=200))],
+    "console:sla_policy_new": [
+        Case(split(customers=403, staff=403, supervisor=200, superuser=200))
+    ],
+    "console:sla_policy_edit": [
+        Case(
+            split(customers=403, staff=403, supervisor=200, superuser=200),
+            kwargs=lambda w: {"pk": w["sla_policy"].pk},
+        )
+    ],
+    "console:sla_automations": [
+        Case(split(customers=403, staff=403, supervisor=200, superuser=200))
+    ],
+    "console:sla_automation_edit": [
+        Case(
+            split(customers=403, staff=403, supervisor=200, superuser=200),
+            kwargs=lambda w: {"pk": w["sla_automation"].pk},
+        )
+    ],
+    # ---- end slaedit ----
     "console:case_detail": [
         Case(split(customers=403, staff=200), kwargs=lambda w: {"number": w["case_a"].number}),
         Case(
@@ -385,8 +406,18 @@ def world(cast, make_ticket, settings):
         "canned": CannedReply.objects.create(title="Saludo", body="Hola {nombre}"),
         "saved_view": SavedQueueView.objects.create(user=cast.agent_l1, name="Mía", queue="all"),
     }
+    # ---- slaedit ----
+    from ventanilla.sla.models import Automation, SlaPolicy
+
+    slaedit = {
+        "sla_policy": SlaPolicy.objects.create(name="Prueba de acceso"),
+        "sla_automation": Automation.objects.create(
+            name="Prueba de acceso", trigger="resolved", after_amount=7, action="close"
+        ),
+    }
     return {
         **console,
+        **slaedit,
         "cast": cast,
         "users": {**cast.users, "superuser": superuser},
         "public_a": reply_a.attachments.get(),
