@@ -128,3 +128,99 @@ class PasswordChooseForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+# ---- notify: "Mis notificaciones" (customers) and "Mis avisos" (agents) ----
+CUSTOMER_GROUPS = (
+    (
+        _("My support cases"),
+        _("Emails about the cases you opened or in which you take part."),
+        (
+            (
+                "case_status",
+                _("Progress of my cases"),
+                _("When we triage a case, start working on it, plan it, resolve it or close it."),
+            ),
+            (
+                "case_reply",
+                _("Replies from the support team"),
+                _("When an agent writes a message on one of your cases."),
+            ),
+        ),
+    ),
+)
+CUSTOMER_MANDATORY = (
+    _("The acknowledgement with the number of every case you open."),
+    _("When we need information from you to go on (case waiting on the customer)."),
+    _("The automatic answer when you write to a closed case."),
+    _("Access links to your account (verification, password reset)."),
+)
+AGENT_GROUPS = (
+    (
+        _("My cases"),
+        _("Cases assigned to you."),
+        (
+            (
+                "assigned_to_me",
+                _("A case is assigned to me"),
+                _("When someone else gives you a case (assignment or triage)."),
+            ),
+            (
+                "customer_replied",
+                _("The customer replied"),
+                _("When the customer writes on a case assigned to you, in the area or by email."),
+            ),
+        ),
+    ),
+    (
+        _("My team"),
+        _("Cases that arrive at your teams."),
+        (
+            (
+                "team_new_case",
+                _("New case for my team"),
+                _(
+                    "When a case is opened for one of your teams. Cases not triaged yet go to "
+                    "the agents of the L1 teams (or to the supervisors when there are none)."
+                ),
+            ),
+            (
+                "escalated_to_team",
+                _("Case escalated to my team"),
+                _("When a case is escalated from another tier to one of your teams."),
+            ),
+        ),
+    ),
+    (
+        _("SLA"),
+        _("Service level deadlines."),
+        (
+            (
+                "sla_alerts",
+                _("SLA warnings and breaches"),
+                _("When a deadline of a case of yours or of your team is close or missed."),
+            ),
+        ),
+    ),
+)
+AGENT_MANDATORY = (_("Access links to your account (verification, password reset)."),)
+
+
+class NotificationPreferenceForm(forms.Form):
+    """One checkbox per optional email of one side (customer or agent), in groups."""
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        for _title, _sub, items in groups:
+            for name, label, help_text in items:
+                self.fields[name] = forms.BooleanField(
+                    label=label, help_text=help_text, required=False
+                )
+
+    def grouped(self):
+        """[(title, subtitle, [bound field, …])] for the template."""
+        return [
+            (title, sub, [self[name] for name, _label, _help in items])
+            for title, sub, items in self.groups
+        ]

@@ -81,3 +81,43 @@ class AccessAttempt(models.Model):
 
     def __str__(self):
         return f"{self.get_scope_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """Which optional emails a user receives. No row means the defaults (every switch on).
+
+    Mandatory emails (account links, the case-received acknowledgement, the answer to mail on a
+    closed case, the "we need something from you" email of seed 000) ignore these switches."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    # customers
+    case_status = models.BooleanField(_("case status changes"), default=True)
+    case_reply = models.BooleanField(_("replies from support"), default=True)
+    # agents
+    team_new_case = models.BooleanField(_("new case for my team"), default=True)
+    assigned_to_me = models.BooleanField(_("case assigned to me"), default=True)
+    customer_replied = models.BooleanField(_("customer replied"), default=True)
+    escalated_to_team = models.BooleanField(_("case escalated to my team"), default=True)
+    sla_alerts = models.BooleanField(_("SLA warnings"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    CUSTOMER_FIELDS = ("case_status", "case_reply")
+    AGENT_FIELDS = (
+        "assigned_to_me",
+        "customer_replied",
+        "team_new_case",
+        "escalated_to_team",
+        "sla_alerts",
+    )
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)

@@ -26,3 +26,24 @@ def organization_matching(*, code, tax_id):
     if not code or not tax_id:
         return None
     return Organization.objects.filter(code=code, tax_id=tax_id, is_active=True).first()
+
+
+# ---- notify ----
+def notification_preferences_of(user):
+    """The user's NotificationPreference, or an unsaved one with the defaults."""
+    from ventanilla.accounts.models import NotificationPreference
+
+    found = NotificationPreference.objects.filter(user=user).first()
+    return found or NotificationPreference(user=user)
+
+
+def emails_opted_out(kind, emails):
+    """The lower-cased addresses among `emails` whose user switched off `kind`. One query,
+    whatever the number of recipients (no row = defaults = receives)."""
+    from ventanilla.accounts.models import NotificationPreference
+
+    emails = {e.lower() for e in emails if e}
+    if not emails:
+        return set()
+    rows = NotificationPreference.objects.filter(user__email__in=emails, **{kind: False})
+    return {e.lower() for e in rows.values_list("user__email", flat=True)}

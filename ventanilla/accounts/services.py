@@ -215,3 +215,19 @@ def contact_password_set(*, contact, password, language=None):
     user.set_password(password)
     user.save(update_fields=["password"])
     return user
+
+
+# ---- notify ----
+def notification_preferences_save(*, user, values):
+    """Store which optional emails `user` receives; `values` maps field names to booleans (only
+    the fields of the user's side are given; the others keep their value)."""
+    from ventanilla.accounts.models import NotificationPreference
+
+    fields = set(NotificationPreference.CUSTOMER_FIELDS + NotificationPreference.AGENT_FIELDS)
+    unknown = set(values) - fields
+    if unknown:
+        raise ValueError(f"unknown notification kinds: {sorted(unknown)}")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={name: bool(on) for name, on in values.items()}
+    )
+    return preference

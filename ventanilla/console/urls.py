@@ -32,6 +32,7 @@ urlpatterns = [
         queue_views.saved_view_delete,
         name="saved_view_delete",
     ),
+    path("avisos/", views.notifications, name="notifications"),  # notify
     path("telefono/", phone_views.phone, name="phone"),
     path("clientes/<int:pk>/", customer_views.organization, name="organization"),
     path("contactos/<int:pk>/", customer_views.contact, name="contact"),

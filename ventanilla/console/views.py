@@ -52,3 +52,12 @@ def quarantine(request):
         return redirect("console:quarantine")
     context = {"emails": inbound_quarantined(), "total": inbound_quarantined_count()}
     return render(request, "console/quarantine.html", context)
+
+
+# ---- notify ----
+@staff_required
+def notifications(request):
+    """ "Mis avisos": which emails about cases the agent receives."""
+    from ventanilla.accounts.notification_views import preferences_page
+
+    return preferences_page(request, side="agent")

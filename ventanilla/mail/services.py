@@ -21,6 +21,16 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 REPLY_TOKEN_PURPOSE = "mail-reply"  # noqa: S105 (a signing salt, not a secret)
 THREAD_REFERENCES = 10  # how many earlier Message-IDs of the case go in References
+# notify: emails only staff receive; they stay out of the customer's thread (In-Reply-To and
+# References would otherwise point at messages the customer never got).
+STAFF_ONLY_TEMPLATES = (
+    "agent_new_case",
+    "agent_assigned",
+    "agent_escalated",
+    "ticket_customer_reply",
+    "sla_warning",
+    "sla_breach",
+)
 
 
 def render_email(template, context, language):
@@ -91,7 +101,11 @@ def thread_headers(ticket):
         return {}
     from ventanilla.mail.models import InboundEmail
 
-    outbound = OutboundEmail.objects.filter(ticket=ticket).values_list("message_id", "created_at")
+    outbound = (
+        OutboundEmail.objects.filter(ticket=ticket)
+        .exclude(template__in=STAFF_ONLY_TEMPLATES)  # notify: the customer never saw those
+        .values_list("message_id", "created_at")
+    )
     inbound = (
         InboundEmail.objects.filter(ticket=ticket)
         .exclude(message_id="")

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("valoraciones/enlace/<str:token>/", rating_views.rate_link, name="rate_link"),
     # ---- /contacts ----
+    path("notificaciones/", views.notifications, name="notifications"),  # notify
     # ---- cases ---- (the fixed words first: a case number contains slashes, C/2026/12)
     path("casos/", case_views.case_list, name="case_list"),
     path("casos/nuevo/", case_views.case_new, name="case_new"),

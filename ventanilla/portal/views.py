@@ -27,3 +27,12 @@ def home(request):
 @customer_required
 def attachment_download(request, pk):
     return attachment_response(request.user, pk)
+
+
+# ---- notify ----
+@customer_required
+def notifications(request):
+    """ "Mis notificaciones": which optional emails about their cases the customer receives."""
+    from ventanilla.accounts.notification_views import preferences_page
+
+    return preferences_page(request, side="customer")

@@ -20,7 +20,11 @@ def staff_recipients(ticket, policy, *, breach):
     if breach and (policy is None or policy.notify_supervisors):
         supervisors = Agent.objects.filter(role=Agent.Role.SUPERVISOR, is_active=True)
         people += [(a.user.email, a.user.language) for a in supervisors.select_related("user")]
-    seen, unique = set(), []
+    # notify: people who switched SLA warnings off in "Mis avisos" (one query); a team address
+    # belongs to no user and keeps receiving them.
+    from ventanilla.accounts.selectors import emails_opted_out
+
+    seen, unique = emails_opted_out("sla_alerts", [email for email, _lang in people]), []
     for email, language in people:
         if email and email.lower() not in seen:
             seen.add(email.lower())

@@ -7,6 +7,7 @@ recipient's language. The email-channel issue enriches templates and threading h
 from django.conf import settings
 from django.urls import reverse
 
+from ventanilla.accounts.selectors import emails_opted_out
 from ventanilla.lib.tokens import BadToken, make_token, read_token
 from ventanilla.mail.services import email_enqueue
 from ventanilla.tickets.workflow import Status
@@ -40,8 +41,13 @@ def customer_recipients(ticket):
     return recipients
 
 
-def _to_customers(template, ticket, context=None):
-    for email, language in customer_recipients(ticket):
+def _to_customers(template, ticket, context=None, *, kind=None):
+    """`kind` is the preference that may switch this email off (None: mandatory)."""
+    recipients = customer_recipients(ticket)
+    if kind is not None:
+        out = emails_opted_out(kind, [email for email, _language in recipients])
+        recipients = [(e, lang) for e, lang in recipients if e.lower() not in out]
+    for email, language in recipients:
         email_enqueue(
             template=template,
             to=[email],
@@ -52,28 +58,36 @@ def _to_customers(template, ticket, context=None):
 
 
 def ticket_received(ticket):
+    """The acknowledgement to the customer (mandatory) and "new case" to the agents."""
     _to_customers("ticket_received", ticket)
+    new_case_for_agents(ticket)
 
 
 def message_added(message):
     ticket = message.ticket
     if message.from_staff:
-        _to_customers("ticket_reply", ticket, {"message": message})
-    elif ticket.assignee is not None:
-        email_enqueue(
-            template="ticket_customer_reply",
-            to=[ticket.assignee.email],
-            ticket=ticket,
-            language=ticket.assignee.language,
-            context={"ticket": ticket, "message": message},
+        _to_customers("ticket_reply", ticket, {"message": message}, kind="case_reply")
+    elif ticket.assignee is not None and ticket.assignee.is_active:
+        _to_users(
+            "ticket_customer_reply",
+            ticket,
+            [ticket.assignee],
+            kind="customer_replied",
+            actor=message.author,
+            context={"message": message},
         )
 
 
 def status_changed(ticket, from_status):
     if ticket.status == Status.RESOLVED:
         _resolved_with_rating_links(ticket, from_status)
-    elif ticket.status in CUSTOMER_STATUSES:
+    elif ticket.status == Status.WAITING_ON_CUSTOMER:
+        # Seed 000: "en estos casos siempre te llegará una notificación": mandatory.
         _to_customers("ticket_status", ticket, {"from_status": Status(from_status)})
+    elif ticket.status in CUSTOMER_STATUSES:
+        _to_customers(
+            "ticket_status", ticket, {"from_status": Status(from_status)}, kind="case_status"
+        )
 
 
 # ---- rating links in the "resolved" email (branch contacts) --------------------------------
@@ -112,7 +126,7 @@ def _resolved_with_rating_links(ticket, from_status):
         ticket.requester,
         *(p.contact for p in ticket.participants.select_related("contact__user")),
     ]
-    seen = set()
+    seen = emails_opted_out("case_status", [c.email for c in contacts])
     for contact in contacts:
         if contact.email.lower() in seen or contact.state != contact.State.ACTIVE:
             continue
@@ -135,4 +149,90 @@ def triaged(ticket, from_status):
     """Seed 000: the customer hears when the case is triaged ("cualificado"), also when it goes to
     a status that sends no status email by itself (Pendiente)."""
     if ticket.status not in CUSTOMER_STATUSES:
-        _to_customers("ticket_status", ticket, {"from_status": Status(from_status)})
+        _to_customers(
+            "ticket_status", ticket, {"from_status": Status(from_status)}, kind="case_status"
+        )
+
+
+# ---- notify: agent-side notifications ----------------------------------------------------------
+#
+# Who hears what (never the person who did the action; each one can be switched off in
+# "Mis avisos", console:notifications):
+# - new case: the agents of the case's team; a case without a team yet (untriaged, the usual
+#   case) goes to the agents of the L1 teams, who triage; with no L1 agent at all, to the
+#   supervisors, so that a new case never goes unheard.  (team_new_case)
+# - assigned to me by someone else (assignment, triage with an assignee).  (assigned_to_me)
+# - the customer replied on a case assigned to me (message_added above).  (customer_replied)
+# - escalated to my team: the agents of the new team.  (escalated_to_team)
+# - SLA warnings and breaches: sla.notifications honours sla_alerts.
+
+
+def _active_agents():
+    from ventanilla.staff.models import Agent
+
+    return Agent.objects.filter(is_active=True, user__is_active=True).select_related("user")
+
+
+def _to_users(template, ticket, users, *, kind, actor=None, context=None):
+    """One email per user in their language, except the actor and those who switched `kind`
+    off (one preference query for the whole event)."""
+    actor_id = getattr(actor, "pk", None)
+    users = [u for u in users if u is not None and u.pk != actor_id and u.email]
+    out = emails_opted_out(kind, [u.email for u in users])
+    seen = set()
+    for user in users:
+        address = user.email.lower()
+        if address in out or address in seen:
+            continue
+        seen.add(address)
+        email_enqueue(
+            template=template,
+            to=[user.email],
+            language=user.language,
+            ticket=ticket,
+            context={"ticket": ticket, "recipient": user, **(context or {})},
+        )
+
+
+def new_case_for_agents(ticket):
+    from ventanilla.staff.models import Agent, Tier
+
+    agents = _active_agents()
+    if ticket.team_id:
+        chosen = list(agents.filter(teams=ticket.team_id).distinct())
+    else:
+        chosen = list(agents.filter(teams__tier=Tier.L1).distinct())
+        if not chosen:
+            chosen = list(agents.filter(role=Agent.Role.SUPERVISOR))
+    _to_users(
+        "agent_new_case",
+        ticket,
+        [a.user for a in chosen],
+        kind="team_new_case",
+        actor=ticket.created_by,
+    )
+
+
+def assigned(ticket, by):
+    """The case was given to an agent: tell them, unless they took it themselves."""
+    assignee = ticket.assignee
+    if assignee is None or not assignee.is_active:
+        return
+    _to_users(
+        "agent_assigned", ticket, [assignee], kind="assigned_to_me", actor=by, context={"by": by}
+    )
+
+
+def escalated(ticket, by, reason=""):
+    """The case arrived at another team by escalation: tell that team's agents."""
+    if not ticket.team_id:
+        return
+    agents = _active_agents().filter(teams=ticket.team_id).distinct()
+    _to_users(
+        "agent_escalated",
+        ticket,
+        [a.user for a in agents],
+        kind="escalated_to_team",
+        actor=by,
+        context={"by": by, "reason": reason},
+    )

@@ -344,6 +344,7 @@ def ticket_assign(*, ticket, by, assignee, now=None):
         after={"assignee": getattr(assignee, "pk", None)},
         now=now,
     )
+    notifications.assigned(ticket, by)  # notify
     return ticket
 
 
@@ -576,9 +577,12 @@ def ticket_triage(
         if agent_of(assignee) is None:
             raise ValidationError({"assignee": _("Cases can only be assigned to active agents.")})
         changes["assignee"] = assignee
+    assignee_before = locked.assignee_id  # notify
     _set_fields(locked, by, changes, now, kind=Event.Kind.TRIAGED, note=note)
     ticket_transition(ticket=locked, to_status=next_status, by=by, note=note, now=now)
     notifications.triaged(locked, Status.WAITING_FOR_SUPPORT)
+    if assignee is not None and assignee.pk != assignee_before:  # notify
+        notifications.assigned(locked, by)
     ticket.refresh_from_db()
     return ticket
 
@@ -612,6 +616,7 @@ def ticket_escalate(*, ticket, by, reason, team=None, now=None):
         ticket_transition(ticket=locked, to_status=Status.ESCALATED, by=by, note=reason, now=now)
     changes = {"team": team, "tier": team.tier, "assignee": None}
     _set_fields(locked, by, changes, now, kind=Event.Kind.ESCALATED, note=reason)
+    notifications.escalated(locked, by, reason)  # notify
     ticket.refresh_from_db()
     return ticket
 

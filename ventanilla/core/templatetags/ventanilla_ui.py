@@ -48,6 +48,8 @@ ICONS = {
     "network": '<rect x="16" y="16" width="6" height="6" rx="1"/><rect x="2" y="16" width="6" '
     'height="6" rx="1"/><rect x="9" y="2" width="6" height="6" rx="1"/><path d="M5 16v-3a1 1 0 '
     '0 1 1-1h12a1 1 0 0 1 1 1v3"/><path d="M12 12V8"/>',
+    "bell": '<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>'  # notify
+    '<path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>',
     "lock": '<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
     "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
     "x": '<path d="M18 6 6 18M6 6l12 12"/>',

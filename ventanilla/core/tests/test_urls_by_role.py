@@ -328,6 +328,16 @@ ACCESS = {
         ]
         for name in ("portal:case_reopen", "portal:case_cancel")
     },
+    # ---- notify ----
+    "portal:notifications": [
+        Case(split(customers=200, staff=403)),
+        Case(split(customers=REDIRECT, staff=403), method="post", data={"case_status": "on"}),
+    ],
+    "console:notifications": [
+        Case(split(customers=403, staff=200)),
+        Case(split(customers=403, staff=REDIRECT), method="post", data={"sla_alerts": "on"}),
+    ],
+    # ---- /notify ----
 }
 
 # ---- console ---- (downloads of another team's case: agents scoped to their teams get a 404)

@@ -79,7 +79,7 @@ def reply(ticket, **kwargs):
 
 
 def test_in_reply_to_our_outgoing_mail_threads_and_strips_the_quote(lucia_case):
-    sent = OutboundEmail.objects.get(ticket=lucia_case)
+    sent = OutboundEmail.objects.get(ticket=lucia_case, template="ticket_received")
     row = reply(lucia_case, in_reply_to=sent.message_id)
     assert row.ticket == lucia_case and row.state == S.PROCESSED
     assert row.ticket_message.body_text == "Ya funciona."

@@ -102,7 +102,7 @@ def test_case_mail_carries_reply_token_and_references(cast, make_ticket):
     from ventanilla.mail.services import email_enqueue, reply_address
 
     ticket = make_ticket()
-    first = OutboundEmail.objects.filter(ticket=ticket).get()
+    first = OutboundEmail.objects.filter(ticket=ticket, template="ticket_received").get()
     second = email_enqueue(
         template="ticket_received", to=["a@b.test"], context={"ticket": ticket}, ticket=ticket
     )

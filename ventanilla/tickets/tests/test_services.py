@@ -29,7 +29,7 @@ def test_customer_opens_a_case_with_consent_number_event_and_confirmation(cast, 
     assert ticket.events.exclude(kind__startswith="sla_").get().kind == Event.Kind.CREATED
     attachment = ticket.attachments.get()
     assert attachment.content_type == "image/png" and attachment.size > 0
-    email = OutboundEmail.objects.get(ticket=ticket)
+    email = OutboundEmail.objects.get(ticket=ticket, template="ticket_received")
     assert email.to == ["lucia@talleresebro.test"]
     assert ticket.number in email.subject
 
