@@ -84,7 +84,7 @@ class Dovecot:
         os.chmod(self.dir, 0o755)  # noqa: S103 (Dovecot's own users must read it)
         self.maildir()  # created by us, owned by the test user
         subprocess.run([DOVECOT, "-c", str(self.dir / "dovecot.conf")], check=True)  # noqa: S603
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30  # generous: a loaded 2-core CI machine starts it slowly
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
