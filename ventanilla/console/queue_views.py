@@ -44,6 +44,14 @@ QUEUES = {
         gettext_lazy("Cases sent to a higher tier or another team."),
     ),
     "all": (gettext_lazy("All cases"), gettext_lazy("Every case you may see, in any status.")),
+    # slaui: sorted by the next contractual deadline (tickets.selectors._breaching_page)
+    "breaching": (
+        gettext_lazy("Breaching soon"),
+        gettext_lazy(
+            "Open cases with a running SLA deadline, the one that expires first (or has already "
+            "expired) at the top. Deadlines count business time."
+        ),
+    ),
 }
 PAGE_SIZE = 50
 

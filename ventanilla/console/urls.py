@@ -25,6 +25,9 @@ urlpatterns = [
     path("colas/planificados/", queue_views.queue, {"queue": "scheduled"}, name="scheduled"),
     path("colas/escalados/", queue_views.queue, {"queue": "escalated"}, name="escalated"),
     path("colas/todos/", queue_views.queue, {"queue": "all"}, name="all"),
+    path(  # slaui
+        "colas/vencimientos/", queue_views.queue, {"queue": "breaching"}, name="breaching"
+    ),
     path("colas/acciones/", queue_views.bulk, name="bulk"),
     path("colas/vistas/", queue_views.saved_view_save, name="saved_view_save"),
     path(

@@ -59,7 +59,16 @@ def tickets_unrated(user, *, limit=5):
 
 # ---- console: queues, case page, presence, customer 360 (issue 4) ----
 
-QUEUE_NAMES = ("untriaged", "mine", "team", "waiting", "scheduled", "escalated", "all")
+QUEUE_NAMES = (
+    "untriaged",
+    "mine",
+    "team",
+    "waiting",
+    "scheduled",
+    "escalated",
+    "all",
+    "breaching",  # slaui: open cases with a running contractual SLA clock, soonest deadline first
+)
 QUEUE_FILTERS = (
     "organization",
     "site",
@@ -104,6 +113,8 @@ def _queue_q(user, name):
         return Q(status=Status.ESCALATED)
     if name == "all":
         return Q()
+    if name == "breaching":  # slaui
+        return _breaching_q()
     raise ValueError(name)
 
 
@@ -141,8 +152,13 @@ def _decode_cursor(cursor):
 
 def queue_page(user, name, filters=None, *, cursor=None, limit=50):
     """One page of a queue, newest activity first, by keyset (no OFFSET): returns (tickets,
-    next_cursor). The "breaching soon" order belongs to the SLA issue (not built here)."""
-    queryset = queue_tickets(user, name, filters).select_related(*LIST_RELATED)
+    next_cursor). Every row comes with its live SLA clocks (one more query, for the badges); the
+    "breaching" queue is sorted by the next deadline instead (`_breaching_page`)."""
+    from ventanilla.sla.selectors import with_sla_clocks
+
+    queryset = with_sla_clocks(queue_tickets(user, name, filters).select_related(*LIST_RELATED))
+    if name == "breaching":
+        return _breaching_page(queryset, cursor=cursor, limit=limit)
     if cursor and (decoded := _decode_cursor(cursor)):
         stamp, pk = decoded
         queryset = queryset.filter(
@@ -151,6 +167,60 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
     rows = list(queryset.order_by("-last_activity_at", "-id")[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+# ---- slaui: the "breaching soon" queue (deadline order, keyset on (next deadline, id)) ----
+
+
+def _breaching_q():
+    from django.db.models import Exists, OuterRef
+
+    from ventanilla.sla.models import ClockState, SlaClock
+
+    running = SlaClock.objects.filter(
+        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
+    )
+    return Q(status__in=OPEN) & ~Q(status=Status.WAITING_ON_CUSTOMER) & Q(Exists(running))
+
+
+def encode_deadline_cursor(ticket):
+    return f"{ticket.sla_next_due.isoformat()}_{ticket.pk}"
+
+
+def _breaching_page(queryset, *, cursor=None, limit=50):
+    """Soonest (or already passed) contractual deadline first; ties by id. Every row of this
+    queue has a running clock, so `sla_next_due` is never null and the keyset is exact."""
+    from ventanilla.sla.selectors import tickets_by_next_deadline
+
+    queryset = tickets_by_next_deadline(queryset).order_by("sla_next_due", "id")
+    if cursor and (decoded := _decode_cursor(cursor)):
+        due, pk = decoded
+        queryset = queryset.filter(Q(sla_next_due__gt=due) | Q(sla_next_due=due, pk__gt=pk))
+    rows = list(queryset[: limit + 1])
+    next_cursor = encode_deadline_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def breaching_count(user, *, cap=99):
+    """How many open visible cases have a contractual deadline already warned or passed (the
+    sidebar pill of "A punto de incumplir"), counted up to `cap`: one query."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone as tz
+
+    from ventanilla.sla.models import ClockState, SlaClock
+
+    urgent = SlaClock.objects.filter(
+        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
+    ).filter(Q(warn_at__lte=tz.now()) | Q(warned_at__isnull=False))
+    ids = (
+        tickets_visible_to(user)
+        .filter(status__in=OPEN)
+        .exclude(status=Status.WAITING_ON_CUSTOMER)
+        .filter(Exists(urgent))
+        .order_by()
+        .values("pk")[: cap + 1]
+    )
+    return len(ids)
 
 
 def queue_count(user, name, filters=None, *, cap=1000):

@@ -340,6 +340,12 @@ def console_nav(context):
         item("console:sla_report", _("SLA compliance"), "clock"),  # sla branch
     ]
     groups = [(None, work), (_("Views"), views)]
+    # ---- slaui ---- (the pill counts cases whose deadline is warned or passed: one query)
+    from ventanilla.tickets.selectors import breaching_count
+
+    work.append(
+        item("console:breaching", _("Breaching soon"), "alert", breaching_count(user) or None)
+    )
     # ---- console ----
     work.append(item("console:phone", _("Phone case"), "plus-circle"))
     if is_supervisor(user):

@@ -177,6 +177,8 @@ ACCESS = {
     # ---- end access ----
     # ---- sla ----
     "console:sla_report": [Case(split(customers=403, staff=200))],
+    # ---- slaui ----
+    "console:breaching": [Case(split(customers=403, staff=200))],
     # ---- email ----
     "console:quarantine": [
         Case(split(customers=403, staff=403, supervisor=200, superuser=200)),

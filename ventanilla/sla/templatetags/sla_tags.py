@@ -107,3 +107,10 @@ def sla_explain(ticket, now=None):
     data["rules"].sort(key=lambda r: (r["kind"] != "contractual", TARGET_ORDER.index(r["target"])))
     data["badges"] = [badge_context(c, now) for c in data["clocks"]]
     return data
+
+
+# ---- slaui ----
+@register.inclusion_tag("sla/_explain_side.html")
+def sla_explain_side(ticket, now=None):
+    """The explain partial laid out for a narrow side column (console case page)."""
+    return sla_explain(ticket, now)
