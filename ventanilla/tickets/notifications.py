@@ -164,6 +164,7 @@ def triaged(ticket, from_status):
 # - assigned to me by someone else (assignment, triage with an assignee).  (assigned_to_me)
 # - the customer replied on a case assigned to me (message_added above).  (customer_replied)
 # - escalated to my team: the agents of the new team.  (escalated_to_team)
+# - triaged or moved to my team (not the L1 teams that already heard at opening).  (team_new_case)
 # - SLA warnings and breaches: sla.notifications honours sla_alerts.
 
 
@@ -211,6 +212,18 @@ def new_case_for_agents(ticket):
         kind="team_new_case",
         actor=ticket.created_by,
     )
+
+
+def routed_to_team(ticket, by, previous_team_id):
+    """Triage or an edit sent the case to another team: that team's agents hear of it as a new
+    case, unless they already did when it was opened (an untriaged case goes to L1 teams)."""
+    from ventanilla.staff.models import Tier
+
+    team = ticket.team
+    if team is None or (previous_team_id is None and team.tier == Tier.L1):
+        return
+    agents = _active_agents().filter(teams=team.pk).distinct()
+    _to_users("agent_new_case", ticket, [a.user for a in agents], kind="team_new_case", actor=by)
 
 
 def assigned(ticket, by):

@@ -577,12 +577,14 @@ def ticket_triage(
         if agent_of(assignee) is None:
             raise ValidationError({"assignee": _("Cases can only be assigned to active agents.")})
         changes["assignee"] = assignee
-    assignee_before = locked.assignee_id  # notify
+    assignee_before, team_before = locked.assignee_id, locked.team_id  # notify
     _set_fields(locked, by, changes, now, kind=Event.Kind.TRIAGED, note=note)
     ticket_transition(ticket=locked, to_status=next_status, by=by, note=note, now=now)
     notifications.triaged(locked, Status.WAITING_FOR_SUPPORT)
     if assignee is not None and assignee.pk != assignee_before:  # notify
         notifications.assigned(locked, by)
+    if locked.team_id != team_before:
+        notifications.routed_to_team(locked, by, team_before)
     ticket.refresh_from_db()
     return ticket
 
@@ -673,7 +675,11 @@ def ticket_update(*, ticket, by, now=None, **changes):
     version = changes.get("product_version", ticket.product_version)
     if version is not None and version.product_id != getattr(product, "pk", None):
         raise ValidationError({"product_version": _("The version does not belong to the product.")})
-    return _set_fields(ticket, by, changes, now)
+    team_before = ticket.team_id
+    _set_fields(ticket, by, changes, now)
+    if ticket.team_id != team_before:
+        notifications.routed_to_team(ticket, by, team_before)
+    return ticket
 
 
 @transaction.atomic

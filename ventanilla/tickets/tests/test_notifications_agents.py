@@ -17,6 +17,7 @@ from ventanilla.tickets.services import (
     ticket_request_info,
     ticket_resolve,
     ticket_triage,
+    ticket_update,
 )
 from ventanilla.tickets.workflow import Status
 
@@ -118,6 +119,27 @@ def test_the_language_is_the_recipients(cast, make_ticket):
     spanish = sent("agent_new_case", ticket)["agent_l1@ventanilla.test"]
     english_new = sent("agent_new_case", ticket)[colleague.email]
     assert "Nuevo caso" in spanish.subject and "New case" in english_new.subject
+
+
+def test_triage_to_an_l2_team_tells_that_team_as_a_new_case(cast, make_ticket):
+    ticket = make_ticket()
+    OutboundEmail.objects.filter(template="agent_new_case").delete()
+    triaged(cast, ticket, team=cast.teams["l2"])
+    assert set(sent("agent_new_case", ticket)) == {"agent_l2@ventanilla.test"}
+
+
+def test_triage_to_an_l1_team_does_not_repeat_the_new_case_email(cast, make_ticket):
+    ticket = make_ticket()
+    OutboundEmail.objects.filter(template="agent_new_case").delete()
+    triaged(cast, ticket, team=cast.teams["l1"])
+    assert sent("agent_new_case", ticket) == {}
+
+
+def test_moving_a_case_to_another_team_tells_that_team(cast, make_ticket):
+    ticket = triaged(cast, make_ticket(), team=cast.teams["l1"])
+    OutboundEmail.objects.filter(template="agent_new_case").delete()
+    ticket_update(ticket=ticket, by=cast.users["supervisor"], team=cast.teams["l2"])
+    assert set(sent("agent_new_case", ticket)) == {"agent_l2@ventanilla.test"}
 
 
 # ---- escalation ----
