@@ -72,6 +72,7 @@ def main():
     parser.add_argument("--peer-tickets", type=int, default=None, help="default: --tickets")
     parser.add_argument("--only", default="", help="comma-separated metric names")
     parser.add_argument("--fresh", action="store_true", help="drop the seeded data first")
+    parser.add_argument("--seed-only", action="store_true", help="prepare the data and stop")
     args = parser.parse_args()
     results = Bench(args).run()
     print_table(results)
@@ -97,6 +98,8 @@ class Bench:
         try:
             self._database()
             results["seed"] = self._seed()
+            if args.seed_only:
+                return results
             results["metrics"].update(self._serve_and_load("ventanilla", self._targets))
             if self._wanted("email_intake"):
                 results["metrics"]["email_intake"] = {"ventanilla": self._intake()}
@@ -129,7 +132,10 @@ class Bench:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VENTANILLA_VAR_DIR": str(var),
-            "MAIL_URL": f"file://{var / 'mail'}",
+            # Production refuses a file mailer; nothing sends here (no worker runs): the outbox
+            # rows are written as in production and stay queued.
+            "MAIL_URL": "smtp://127.0.0.1:2525",
+            "DEFAULT_FROM_EMAIL": "Soporte <soporte@bench.example.com>",
             "VENTANILLA_INTAKE_FLOOD_PER_HOUR": "100000000",
             "VENTANILLA_LOGIN_MAX_FAILURES_PER_IP": "100000",
             "LOG_LEVEL": "WARNING",
@@ -336,6 +342,8 @@ class Bench:
                      for p in targets[name].paths[:50]]  # fmt: skip
             mix = Target(name="soak_mix", paths=paths, headers=agent)
             peak = run_wrk(self.base, mix, seconds=5, connections=self.args.connections)
+            if not peak.requests:
+                raise RuntimeError("soak: no request answered within the peak measurement")
             rate = 0.8 * peak.per_second
             delay = max(1, int(1000 * self.args.connections / rate - peak.p50_ms))
             peak_rate = peak.per_second
