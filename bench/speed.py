@@ -232,7 +232,15 @@ class Bench:
         say(f"gunicorn: {self.args.workers} sync workers on 127.0.0.1:{port}")
         return subprocess.Popen(command, env=self.env, cwd=ROOT, start_new_session=True)
 
-    def _load(self, base, target):
+    def _load(self, base, target, strict=True):
+        """Warm up, then measure. Ventanilla must answer every request; the peer's failures
+        (timeouts of its slow pages) are recorded instead of ending the run."""
+        if not strict:
+            try:
+                return self._load(base, target)
+            except RuntimeError as error:
+                say(f"{target.name:<16} peer failed: {str(error).splitlines()[0]}")
+                return {"error": str(error).splitlines()[0]}
         check(base, target)
         run_wrk(base, target, seconds=2, connections=self.args.connections)  # warm-up
         result = run_wrk(base, target, seconds=self.args.seconds, connections=self.args.connections)
@@ -393,7 +401,7 @@ class Bench:
             for name, target in peer.targets(base).items():
                 if self._wanted(name):
                     entry = results["metrics"].setdefault(name, {})
-                    entry["peer"] = self._load(base, target)
+                    entry["peer"] = self._load(base, target, strict=False)
         finally:
             stop(server)
         if self._wanted("email_intake"):
@@ -626,13 +634,15 @@ def print_table(results):
 def _cell(side):
     if not side:
         return "—"
+    if "error" in side:
+        return "failed"
     if "p99_ms" in side:
         return f"{side['per_second']:.0f}/s p99 {side['p99_ms']:.0f} ms"
     return f"{side['per_second']:,.0f}/s"
 
 
 def _ratio(ours, theirs):
-    if not ours or not theirs or not theirs.get("per_second"):
+    if not ours or not theirs or not theirs.get("per_second") or not ours.get("per_second"):
         return "—"
     return f"{ours['per_second'] / theirs['per_second']:.1f}×"
 
