@@ -114,7 +114,7 @@ class Peer:
     name = "django-helpdesk"
 
     def __init__(self, workdir: Path, database_url: str | None):
-        self.workdir = Path(workdir)
+        self.workdir = Path(workdir).resolve()  # the peer runs with cwd bench/peer
         self.database_url = database_url
         self.version = ""
         self.server_log = self.workdir / "peer-gunicorn.log"
@@ -183,8 +183,11 @@ class Peer:
         self.version = helpdesk
         self.django_version = django
 
-    def setup(self, n: int, progress: bool = True) -> dict:
-        """A fresh database (migrate) with N seeded tickets; returns the seeder's facts."""
+    def setup(self, n: int, progress: bool = True, per_company: int = 10) -> dict:
+        """A fresh database (migrate) with N seeded tickets; returns the seeder's facts.
+
+        `per_company` customer users in each of the 50 companies (default 500 customers).
+        """
         self.workdir.mkdir(parents=True, exist_ok=True)
         if not self.database_url:
             for suffix in ("", "-wal", "-shm"):
@@ -194,7 +197,7 @@ class Peer:
         if self.database_url:
             self.manage("flush", "--no-input")  # the same database reused: start empty
         migrated = time.perf_counter()
-        args = ["peer_seed", "--tickets", str(n)]
+        args = ["peer_seed", "--tickets", str(n), "--per-company", str(per_company)]
         if not progress:
             args.append("--no-progress")
         facts = self.manage_json(*args, stream_stderr=progress)

@@ -233,25 +233,32 @@ def company(index):
     return f"{kind} {name}", city
 
 
-def subject(rng):
-    return f"{rng.choice(SUBJECT_OPENERS)} {rng.choice(THINGS)}"
+def contract(text):
+    """Spanish contractions the templates would otherwise get wrong ("de el" -> "del")."""
+    return text.replace(" de el ", " del ").replace(" a el ", " al ")
 
 
-def first_message(rng, title, city):
+def ticket_text(rng, city):
+    """(title, first message, thing): the subject and the body talk about the same thing."""
+    thing = rng.choice(THINGS)
+    opener = rng.choice(SUBJECT_OPENERS)
+    title = contract(f"{opener} {thing}")
+    problem = f"{thing[0].upper()}{thing[1:]} {rng.choice(PROBLEMS)}."
+    context = rng.sample(CONTEXT, 2)
     lines = [
         rng.choice(GREETINGS),
         "",
-        f"{title[0].upper()}{title[1:]}: {rng.choice(THINGS)} {rng.choice(PROBLEMS)}.",
-        rng.choice(CONTEXT).format(n=rng.randint(2, 40), city=city),
-        rng.choice(CONTEXT).format(n=rng.randint(2, 40), city=city),
+        problem,
+        context[0].format(n=rng.randint(2, 40), city=city),
+        context[1].format(n=rng.randint(2, 40), city=city),
         "",
         rng.choice(CLOSINGS),
     ]
-    return "\n".join(lines)
+    return title, "\n".join(lines), thing
 
 
-def agent_reply(rng):
-    return rng.choice(AGENT_REPLIES).format(thing=rng.choice(THINGS))
+def agent_reply(rng, thing):
+    return contract(rng.choice(AGENT_REPLIES).format(thing=thing))
 
 
 def customer_reply(rng):

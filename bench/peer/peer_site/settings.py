@@ -132,6 +132,10 @@ HELPDESK_PUBLIC_TICKET_PRIORITY = 3
 HELPDESK_TEAMS_MODE_ENABLED = False  # pinax-teams is an optional extra
 HELPDESK_SUBMIT_A_TICKET_PUBLIC = True
 HELPDESK_VIEW_A_TICKET_PUBLIC = True
+# Only staff in the "assigned to" lists: the default offers every active user (every customer)
+# on each ticket page, which no company with thousands of customers would run.
+HELPDESK_STAFF_ONLY_TICKET_OWNERS = True
+HELPDESK_STAFF_ONLY_TICKET_CC = True
 
 LOGGING = {
     "version": 1,

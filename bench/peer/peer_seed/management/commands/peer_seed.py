@@ -238,8 +238,7 @@ class Command(BaseCommand):
                 recent = (now - created).days < 30
                 statuses, weights = status_new if recent else status_old
                 status = rng.choices(statuses, weights)[0]
-                title = textgen.subject(rng)
-                body = textgen.first_message(rng, title, city)
+                title, body, thing = textgen.ticket_text(rng, city)
                 assigned = rng.choice(staff_ids) if rng.random() < 0.75 else None
                 due = created + timedelta(hours=rng.randint(4, 120)) if rng.random() < 0.6 else None
                 messages = rng.randint(1, 5)
@@ -248,7 +247,7 @@ class Command(BaseCommand):
                 modified = last
                 resolution = None
                 if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS):
-                    resolution = textgen.agent_reply(rng)
+                    resolution = textgen.agent_reply(rng, thing)
                 row = {
                     "id": tid,
                     "title": title,
@@ -278,7 +277,11 @@ class Command(BaseCommand):
                         if rng.random() < 0.15:
                             ftitle, comment, public = "Comment", textgen.internal_note(rng), False
                         else:
-                            ftitle, comment, public = "Comment", textgen.agent_reply(rng), True
+                            ftitle, comment, public = (
+                                "Comment",
+                                textgen.agent_reply(rng, thing),
+                                True,
+                            )
                         user = assigned or staff_ids[0]
                     else:
                         ftitle, comment, public = "Comment", textgen.customer_reply(rng), True
