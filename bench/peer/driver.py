@@ -166,7 +166,9 @@ class Peer:
                 cmd = [uv, "pip", "install", "--python", str(VENV_PYTHON), "-r", str(REQUIREMENTS)]
             else:
                 cmd = [str(VENV_PYTHON), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)]
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+            done = subprocess.run(cmd, capture_output=True, text=True)  # noqa: S603
+            if done.returncode != 0:
+                raise RuntimeError(f"installing the peer failed:\n{done.stdout}{done.stderr}")
             STAMP.write_text(wanted)
         out = subprocess.run(  # noqa: S603 - the peer venv's python
             [

@@ -114,7 +114,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = WORKDIR / "static"
+STATIC_ROOT = WORKDIR / "static"  # empty unless collectstatic ran; the benchmark fetches no assets
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = WORKDIR / "media"
 MEDIA_URL = "/media/"
 
