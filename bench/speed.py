@@ -544,11 +544,21 @@ def wait_http(url, timeout=60):
 
 
 def stop(process):
+    """Stop a server and its workers: its process group when it leads one, else itself."""
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        group = os.getpgid(process.pid)
+    except ProcessLookupError:
+        return
+    try:
+        if group == process.pid:
+            os.killpg(group, signal.SIGTERM)
+        else:
+            process.terminate()
         process.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    except ProcessLookupError:
+        pass
 
 
 def worker_rss_mb(master_pid):

@@ -70,7 +70,7 @@ def find_python312() -> str:
         if not candidate:
             continue
         try:
-            out = subprocess.run(  # noqa: S603 - a local interpreter we probe
+            out = subprocess.run(
                 [candidate, "-c", "import sys; print(sys.version_info >= (3, 12))"],
                 capture_output=True,
                 text=True,
@@ -137,7 +137,7 @@ class Peer:
 
     def manage(self, *args: str, stream_stderr: bool = False) -> str:
         """Run manage.py in the peer venv; returns stdout (raises with stderr on failure)."""
-        out = subprocess.run(  # noqa: S603 - our manage.py in the peer venv
+        out = subprocess.run(
             [str(VENV_PYTHON), "manage.py", *args],
             cwd=HERE,
             env=self.env(),
@@ -159,18 +159,18 @@ class Peer:
         """Create bench/.peer-venv if missing and install the pinned requirements (idempotent)."""
         wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
         if not VENV_PYTHON.exists():
-            subprocess.run([find_python312(), "-m", "venv", str(VENV)], check=True)  # noqa: S603
+            subprocess.run([find_python312(), "-m", "venv", str(VENV)], check=True)
         if not (STAMP.exists() and STAMP.read_text().strip() == wanted):
             uv = find_uv()
             if uv:
                 cmd = [uv, "pip", "install", "--python", str(VENV_PYTHON), "-r", str(REQUIREMENTS)]
             else:
                 cmd = [str(VENV_PYTHON), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)]
-            done = subprocess.run(cmd, capture_output=True, text=True)  # noqa: S603
+            done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
                 raise RuntimeError(f"installing the peer failed:\n{done.stdout}{done.stderr}")
             STAMP.write_text(wanted)
-        out = subprocess.run(  # noqa: S603 - the peer venv's python
+        out = subprocess.run(
             [
                 str(VENV_PYTHON),
                 "-c",
@@ -236,7 +236,7 @@ class Peer:
         ]
         if threads > 1:
             cmd += ["--worker-class", "gthread", "--threads", str(threads)]
-        proc = subprocess.Popen(cmd, cwd=HERE, env=self.env(), stdout=log, stderr=log)  # noqa: S603
+        proc = subprocess.Popen(cmd, cwd=HERE, env=self.env(), stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

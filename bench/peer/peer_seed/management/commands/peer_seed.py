@@ -71,7 +71,7 @@ class Rows:
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(
-                    f"INSERT INTO {qn(self.table)} ({cols}) VALUES ({marks})",  # noqa: S608 - model metadata
+                    f"INSERT INTO {qn(self.table)} ({cols}) VALUES ({marks})",
                     self.pending,
                 )
         self.pending = []
@@ -91,7 +91,7 @@ def db_bool(value):
 def next_id(model):
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(model._meta.db_table)
-        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 - model metadata
+        cursor.execute(f"SELECT MAX(id) FROM {table}")
         return (cursor.fetchone()[0] or 0) + 1
 
 
@@ -102,7 +102,7 @@ def reset_sequences(models):
         for model in models:
             table = model._meta.db_table
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
             )
 
