@@ -258,9 +258,14 @@ def search_index_ticket(*ticket_ids):
 
 def search_rebuild(*, batch=20_000, progress=None):
     """Rebuild every case's document, set-based, in batches of `batch` ids (each batch its own
-    transaction). `progress(done_ids, total_ids)` is called after each batch. Returns the number
+    transaction). `progress(done_ids, total_ids)` is called after each batch (`progress=True`
+    prints a line on stderr instead). Returns the number
     of cases indexed. On PostgreSQL an empty index table is filled with the GIN index dropped
     and built once at the end (much faster than growing it row by row)."""
+    if progress is True:  # a bare "show progress": one updating line on stderr
+        progress = _progress_line
+    elif not callable(progress):
+        progress = None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(id), max(id), count(*) FROM {TICKET_TABLE}")
         low, high, count = cursor.fetchone()
@@ -269,6 +274,13 @@ def search_rebuild(*, batch=20_000, progress=None):
     elif connection.vendor == "sqlite":
         _fts_rebuild(low, high, batch, progress)
     return count
+
+
+def _progress_line(done, total):
+    import sys
+
+    end = "\n" if done >= total else ""
+    print(f"\rsearch index: {done * 100 // max(total, 1)}%", end=end, file=sys.stderr, flush=True)
 
 
 def _batches(low, high, batch):
