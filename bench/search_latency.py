@@ -46,6 +46,7 @@ QUERIES = {
     "prefix": ["configurac", "sincroniz", "impres", "contrase"],
     "case number": [],  # filled from the database
     "no match": ["inexistentísimo", "qwertyuiop"],
+    "(no search)": [""],  # the same queue page without `q`: the baseline the search adds to
 }
 
 

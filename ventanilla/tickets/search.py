@@ -26,8 +26,8 @@ import re
 import unicodedata
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Func, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BigIntegerField, BooleanField, F, Func, Q
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.lookups import In
 
 CONFIG = "ventanilla_es"
@@ -97,10 +97,9 @@ def _pg_query_sql(text, internal):
 PG_SPARSE = 10_000  # estimated matches below which the GIN list is cheaper than an index walk
 
 
-@functools.lru_cache(maxsize=512)
 def _pg_estimate(sql, params):
-    """The planner's estimate of how many cases match (EXPLAIN only plans: well under a ms).
-    Only the plan depends on it, never the result, so a cached, stale answer is harmless."""
+    """The planner's estimate of how many cases match (EXPLAIN only plans: about a ms). Not
+    cached, so that a page costs the same queries every time; only the plan depends on it."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", list(params))
         plan = cursor.fetchone()[0]
@@ -109,6 +108,28 @@ def _pg_estimate(sql, params):
 
         plan = json.loads(plan)
     return plan[0]["Plan"]["Plan Rows"]
+
+
+class _PgDocumentMatches(Expression):
+    """`(SELECT document @@ <tsquery> FROM tickets_ticketsearch WHERE ticket_id = <pk>)`."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, tsquery, params, pk=None):
+        super().__init__()
+        self.tsquery, self.params, self.pk = tsquery, list(params), pk or F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        sql = f"(SELECT document @@ ({self.tsquery}) FROM {PG_TABLE} WHERE ticket_id = {pk_sql})"
+        return sql, [*self.params, *pk_params]
 
 
 def _split_last_word(text):
@@ -175,10 +196,9 @@ class _NotAnIndex(Func):
 DENSE = 1000  # matches from which walking the list's index beats sorting every match (SQLite)
 
 
-@functools.lru_cache(maxsize=512)
 def _fts_is_dense(expression):
-    """Whether `expression` matches at least DENSE cases: one bounded read of the index. Only
-    the query plan depends on it, never the result, so a stale answer is harmless."""
+    """Whether `expression` matches at least DENSE cases: one bounded read of the index (not
+    cached, so that a page costs the same queries every time). Only the plan depends on it."""
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [expression, DENSE])
@@ -231,12 +251,15 @@ def search_q(text, *, internal=False):
     if connection.vendor == "postgresql":
         tsquery, params = _pg_query_sql(text, internal)
         sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({tsquery})"
-        if _pg_estimate(sql, tuple(params)) < PG_SPARSE:
-            # Few matches: take them all from the GIN index first, then sort; "OFFSET 0" keeps
-            # the planner from probing the documents one by one down the queue's index, which
-            # it underprices for a few thousand matches among a million cases.
-            sql += " OFFSET 0"
-        return Q(pk__in=RawSQL(sql, params))
+        if _pg_estimate(sql, params) >= PG_SPARSE:
+            # Many matches: walk the queue's own index and check each case's document (a
+            # per-row subplan: nothing added to the join search, which costs more to plan
+            # than the walk costs to run).
+            return Q(_PgDocumentMatches(tsquery, params))
+        # Few matches: take them all from the GIN index first, then sort; "OFFSET 0" keeps the
+        # planner from probing the documents one by one down the queue's index, which it
+        # underprices for a few thousand matches among a million cases.
+        return Q(pk__in=RawSQL(f"{sql} OFFSET 0", params))
     if connection.vendor != "sqlite":  # no index on other databases: a plain scan
         return Q(subject__icontains=text) | Q(description__icontains=text)
     expression = _fts_query(text, internal)
