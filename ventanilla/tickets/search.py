@@ -111,14 +111,17 @@ def _pg_estimate(sql, params):
 
 
 class _PgDocumentMatches(Expression):
-    """`(SELECT document @@ <tsquery> FROM tickets_ticketsearch WHERE ticket_id = <pk>)`."""
+    """Dense: `(SELECT document @@ <tsquery> FROM tickets_ticketsearch WHERE ticket_id = pk)`,
+    a per-row subplan. Sparse: `pk = ANY(ARRAY(SELECT ticket_id … WHERE document @@ …))`, an
+    initplan. Neither adds a relation to the join search of the list query (cheap to plan)."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, tsquery, params, pk=None):
+    def __init__(self, tsquery, params, pk=None, sparse=False):
         super().__init__()
         self.tsquery, self.params, self.pk = tsquery, list(params), pk or F("pk")
+        self.sparse = sparse
 
     def get_source_expressions(self):
         return [self.pk]
@@ -128,6 +131,9 @@ class _PgDocumentMatches(Expression):
 
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
+        if self.sparse:
+            sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({self.tsquery})"
+            return f"{pk_sql} = ANY(ARRAY({sql}))", [*pk_params, *self.params]
         sql = f"(SELECT document @@ ({self.tsquery}) FROM {PG_TABLE} WHERE ticket_id = {pk_sql})"
         return sql, [*self.params, *pk_params]
 
@@ -256,10 +262,10 @@ def search_q(text, *, internal=False):
             # per-row subplan: nothing added to the join search, which costs more to plan
             # than the walk costs to run).
             return Q(_PgDocumentMatches(tsquery, params))
-        # Few matches: take them all from the GIN index first, then sort; "OFFSET 0" keeps the
-        # planner from probing the documents one by one down the queue's index, which it
-        # underprices for a few thousand matches among a million cases.
-        return Q(pk__in=RawSQL(f"{sql} OFFSET 0", params))
+        # Few matches: take them all from the GIN index first (an initplan), then fetch those
+        # cases by id and sort. The planner would rather probe the documents one by one down
+        # the queue's index, which it underprices for a few thousand matches among a million.
+        return Q(_PgDocumentMatches(tsquery, params, sparse=True))
     if connection.vendor != "sqlite":  # no index on other databases: a plain scan
         return Q(subject__icontains=text) | Q(description__icontains=text)
     expression = _fts_query(text, internal)
