@@ -12,6 +12,7 @@ from ventanilla.tickets.access import (
     tickets_visible_to,
 )
 from ventanilla.tickets.models import Event, Message, Participant, Ticket
+from ventanilla.tickets.search import search_q, search_tickets
 from ventanilla.tickets.workflow import COMPLETED, OPEN, Status
 
 LIST_RELATED = ("organization", "requester", "product", "assignee", "team", "site")
@@ -128,8 +129,8 @@ def _filters_q(filters):
         q &= Q(assignee__isnull=True)
     elif assignee:
         q &= Q(assignee_id=assignee)
-    if text := (filters.get("q") or "").strip():
-        q &= Q(number__iexact=text) | Q(subject__icontains=text)
+    if (found := search_q(filters.get("q"), internal=True)) is not None:  # staff: notes too
+        q &= found
     return q
 
 
@@ -418,10 +419,7 @@ def case_search(
     if scope not in case_scopes(contact):
         scope = "mine"
     queryset = queryset.filter(_scope_q(contact, scope))
-    if q := (q or "").strip():
-        queryset = queryset.filter(
-            Q(number__iexact=q) | Q(subject__icontains=q) | Q(description__icontains=q)
-        )
+    queryset = search_tickets(queryset, q, internal=can_see_internal(user))
     if product is not None:
         queryset = queryset.filter(product=product)
     if severity:

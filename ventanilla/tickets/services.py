@@ -23,6 +23,7 @@ from ventanilla.tickets import notifications
 from ventanilla.tickets.access import actor_kind, can_see_ticket
 from ventanilla.tickets.models import Attachment, Channel, Event, Message, Participant, Ticket
 from ventanilla.tickets.numbering import next_ticket_number
+from ventanilla.tickets.search import search_index_ticket
 from ventanilla.tickets.workflow import FINAL, OPEN, Actor, Status, can_transition
 
 STAFF = (Actor.AGENT, Actor.SUPERVISOR)
@@ -185,6 +186,7 @@ def ticket_open(
         _add_participant(ticket, contact, by, now)
     sla.sla_ticket_opened(ticket=ticket, now=now)
     notifications.ticket_received(ticket)
+    search_index_ticket(ticket.pk)
     return ticket
 
 
@@ -270,6 +272,7 @@ def _add_message(ticket, by, text, kind, attachments, channel, now):
     event_kind = Event.Kind.REPLY if kind == Message.Kind.PUBLIC else Event.Kind.NOTE
     _event(ticket, event_kind, by, after={"message": message.pk}, now=now)
     _touch(ticket, now)
+    search_index_ticket(ticket.pk)
     return message
 
 
@@ -739,6 +742,7 @@ def ticket_merge(*, source, target, by, now=None):
     notifications.message_added(message)
     ticket_transition(ticket=source, to_status=Status.CANCELLED, by=by, note=pointer, now=now)
     _touch(target, now)
+    search_index_ticket(target.pk)
     return target
 
 
@@ -795,6 +799,7 @@ def ticket_split(*, message, by, subject, now=None):
     )
     _event(source, Event.Kind.SPLIT, by, after={"case": new.number, "message": message.pk}, now=now)
     _event(new, Event.Kind.SPLIT, by, before={"case": source.number}, now=now)
+    search_index_ticket(new.pk, source.pk)
     return new
 
 
