@@ -258,13 +258,15 @@ def time_page(client, url, htmx, n):
 
     with connection.execute_wrapper(count):
         client.get(url, **headers)
-    times = []
+    times, cpu = [], []
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         client.get(url, **headers)
+        cpu.append((time.thread_time() - c0) * 1000)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     return {
+        "cpu": statistics.median(cpu),
         "median": statistics.median(times),
         "p99": times[min(len(times) - 1, int(len(times) * 0.99))],
         "queries": len(queries),
@@ -284,6 +286,9 @@ def profile_page(client, url, htmx, n, top=35):
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
+    pattern = os.environ.get("BENCH_PROFILE_GREP")
+    if pattern:
+        stats.sort_stats("cumulative").print_stats(pattern)
     print(out.getvalue())
 
 
@@ -411,11 +416,13 @@ def main():
             name, role, url, htmx = next(p for p in page_list if p[0] == args.profile)
             profile_page(by_role[role], url, htmx, args.requests)
             return
-        print(f"{'page':28} {'ms median':>10} {'ms p99':>8} {'queries':>8} {'KB':>6}")
+        print(
+            f"{'page':28} {'CPU ms':>7} {'ms median':>10} {'ms p99':>8} {'queries':>8} {'KB':>6}"
+        )
         for name, role, url, htmx in page_list:
             r = time_page(by_role[role], url, htmx, args.requests)
             print(
-                f"{name:28} {r['median']:10.2f} {r['p99']:8.2f} {r['queries']:8d} "
+                f"{name:28} {r['cpu']:7.2f} {r['median']:10.2f} {r['p99']:8.2f} {r['queries']:8d} "
                 f"{r['bytes'] / 1024:6.1f}"
             )
         if args.wrk:
