@@ -32,6 +32,38 @@ def ticket_counts_by_status(user):
     return {row["status"]: row["n"] for row in rows}
 
 
+# ---- reads ---- (issue 7) the console sidebar's counters, on every console page
+NAV_STATUSES = (
+    Status.WAITING_FOR_SUPPORT,
+    Status.WAITING_ON_CUSTOMER,
+    Status.SCHEDULED,
+    Status.ESCALATED,
+)
+
+
+def console_nav_counts(user):
+    """The sidebar pills of the console: cases per status of the queues that show one, open
+    cases assigned to `user` ("mine") and `breaching_count` ("breaching"): two queries, the
+    statuses and "mine" in one grouped pass over the open cases (status index).
+
+    Cached per user for settings.VENTANILLA_NAV_COUNTS_SECONDS (0 = not cached, as in tests):
+    the pills may lag that long; the queue pages themselves always count live."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = getattr(settings, "VENTANILLA_NAV_COUNTS_SECONDS", 0)
+    key = f"ventanilla:nav-counts:{user.pk}"
+    if seconds and (counts := cache.get(key)) is not None:
+        return counts
+    aggregates = {status.value: Count("id", filter=Q(status=status)) for status in NAV_STATUSES}
+    aggregates["mine"] = Count("id", filter=Q(assignee_id=user.pk))
+    counts = tickets_visible_to(user).filter(status__in=OPEN).order_by().aggregate(**aggregates)
+    counts["breaching"] = breaching_count(user)
+    if seconds:
+        cache.set(key, counts, seconds)
+    return counts
+
+
 def open_ticket_count_assigned_to(user):
     """How many open visible cases are assigned to `user` (the "My cases" counter)."""
     return tickets_visible_to(user).filter(status__in=OPEN, assignee=user).count()
