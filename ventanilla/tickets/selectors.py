@@ -205,14 +205,17 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
 
 
 def _breaching_q():
-    from django.db.models import Exists, OuterRef
 
     from ventanilla.sla.models import ClockState, SlaClock
 
-    running = SlaClock.objects.filter(
-        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
+    # reads: `pk IN (running clocks)`, not a correlated EXISTS: SQLite answered the EXISTS through
+    # the (state, warn_at) index, scanning every running clock for every open case.
+    running = SlaClock.objects.filter(state=ClockState.RUNNING, kind="contractual")
+    return (
+        Q(status__in=OPEN)
+        & ~Q(status=Status.WAITING_ON_CUSTOMER)
+        & Q(pk__in=running.values("ticket_id"))
     )
-    return Q(status__in=OPEN) & ~Q(status=Status.WAITING_ON_CUSTOMER) & Q(Exists(running))
 
 
 def encode_deadline_cursor(ticket):
@@ -221,11 +224,80 @@ def encode_deadline_cursor(ticket):
 
 def _breaching_page(queryset, *, cursor=None, limit=50):
     """Soonest (or already passed) contractual deadline first; ties by id. Every row of this
-    queue has a running clock, so `sla_next_due` is never null and the keyset is exact."""
+    queue has a running clock, so `sla_next_due` is never null and the keyset is exact.
+
+    reads: the page is found by walking the running clocks in deadline order (the (state,
+    due_at) index) and keeping the first `limit + 1` visible cases, instead of computing and
+    sorting the next deadline of every open case; `_breaching_sorted` is the plain query, used
+    when the walk does not fill the page quickly (narrow filters or scopes)."""
+    decoded = _decode_cursor(cursor) if cursor else None
+    found = _breaching_walk(queryset, decoded, limit + 1)
+    if found is None:
+        return _breaching_sorted(queryset, decoded, limit)
+    by_pk = {ticket.pk: ticket for ticket in queryset.filter(pk__in=[pk for pk, _ in found])}
+    rows = []
+    for pk, due in found:
+        if (ticket := by_pk.get(pk)) is not None:
+            ticket.sla_next_due = due
+            rows.append(ticket)
+    next_cursor = encode_deadline_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+BREACHING_WALK_BATCH = 200
+BREACHING_WALK_ROUNDS = 5
+
+
+def _breaching_walk(queryset, after, wanted):
+    """[(ticket pk, next deadline)] of the first `wanted` cases of `queryset` in (next deadline,
+    pk) order after the key `after`, or None when that takes more than a few batches."""
+    from ventanilla.sla.models import ClockState, SlaClock
+
+    clocks = SlaClock.objects.filter(state=ClockState.RUNNING, kind="contractual").order_by(
+        "due_at", "ticket_id"
+    )
+    if after is not None:
+        due, pk = after
+        clocks = clocks.filter(Q(due_at__gt=due) | Q(due_at=due, ticket_id__gt=pk))
+    found, seen, position = [], set(), None
+    for _round in range(BREACHING_WALK_ROUNDS):
+        window = clocks
+        if position is not None:
+            at, tid = position
+            window = window.filter(Q(due_at__gt=at) | Q(due_at=at, ticket_id__gt=tid))
+        batch = list(window.values_list("ticket_id", "due_at")[:BREACHING_WALK_BATCH])
+        fresh = []
+        for pk, due_at in batch:  # the first clock of a case in this order is its next deadline
+            if pk not in seen:
+                seen.add(pk)
+                fresh.append((pk, due_at))
+        if fresh:
+            ids = [pk for pk, _ in fresh]
+            keep = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+            if after is not None:  # cases whose next deadline came before `after`: shown already
+                due, pk = after
+                keep -= set(
+                    SlaClock.objects.filter(
+                        state=ClockState.RUNNING, kind="contractual", ticket_id__in=keep
+                    )
+                    .filter(Q(due_at__lt=due) | Q(due_at=due, ticket_id__lte=pk))
+                    .values_list("ticket_id", flat=True)
+                )
+            found += [(pk, due_at) for pk, due_at in fresh if pk in keep]
+            if len(found) >= wanted:
+                return found[:wanted]
+        if len(batch) < BREACHING_WALK_BATCH:
+            return found  # every running clock was read
+        last_pk, last_due = batch[-1]
+        position = last_due, last_pk
+    return None
+
+
+def _breaching_sorted(queryset, decoded, limit):
     from ventanilla.sla.selectors import tickets_by_next_deadline
 
     queryset = tickets_by_next_deadline(queryset).order_by("sla_next_due", "id")
-    if cursor and (decoded := _decode_cursor(cursor)):
+    if decoded:
         due, pk = decoded
         queryset = queryset.filter(Q(sla_next_due__gt=due) | Q(sla_next_due=due, pk__gt=pk))
     rows = list(queryset[: limit + 1])
