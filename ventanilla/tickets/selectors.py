@@ -182,13 +182,38 @@ def _decode_cursor(cursor):
         return None
 
 
+# reads: the columns of a queue row (console/rows.py); a field read outside this list costs a
+# query per row, which the query-count tests of the queues would catch.
+QUEUE_RELATED = ("organization", "requester", "product", "assignee", "team")
+QUEUE_ROW_FIELDS = (
+    "number",
+    "subject",
+    "status",
+    "severity",
+    "priority",
+    "channel",
+    "planned_at",
+    "last_activity_at",
+    "organization__name",
+    "requester__name",
+    "product__name",
+    "team__name",
+    "assignee__full_name",
+    "assignee__email",
+)
+
+
 def queue_page(user, name, filters=None, *, cursor=None, limit=50):
     """One page of a queue, newest activity first, by keyset (no OFFSET): returns (tickets,
     next_cursor). Every row comes with its live SLA clocks (one more query, for the badges); the
     "breaching" queue is sorted by the next deadline instead (`_breaching_page`)."""
     from ventanilla.sla.selectors import with_sla_clocks
 
-    queryset = with_sla_clocks(queue_tickets(user, name, filters).select_related(*LIST_RELATED))
+    queryset = with_sla_clocks(
+        queue_tickets(user, name, filters)
+        .select_related(*QUEUE_RELATED)
+        .only(*QUEUE_ROW_FIELDS)  # reads: what a queue row shows (console/rows.py), no more
+    )
     if name == "breaching":
         return _breaching_page(queryset, cursor=cursor, limit=limit)
     if cursor and (decoded := _decode_cursor(cursor)):
