@@ -8,16 +8,14 @@ A 50-row queue through the template engine cost about 1 ms a row (tags, filters,
 from functools import lru_cache
 from urllib.parse import quote
 
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ventanilla.console.templatetags.console_ui import desk_time
+from ventanilla.core.rows import Memo, ago_html, minute_date_format
 from ventanilla.core.templatetags.ventanilla_ui import local
 
 # What reverse() leaves unquoted in a path (django.urls.resolvers: RFC 3986 sub-delims + "/~:@").
@@ -40,42 +38,6 @@ def case_url(number):
 
 def _organization_url(pk):
     return f"{_url_prefixes(get_script_prefix())[1]}{int(pk)}/"
-
-
-_MINUTE_FORMATS = {}
-_DATES = {}
-
-
-def minute_date_format(value, fmt="DATETIME_FORMAT"):
-    """date_format(value, fmt) memoised by (language, format, minute) when the format shows
-    nothing finer than minutes (checked once per language and format by formatting the first and
-    the last microsecond of a minute): the same rows come back on every refresh of a queue."""
-    language = get_language()
-    exact = _MINUTE_FORMATS.get((language, fmt))
-    if exact is None:
-        probe = value.replace(second=0, microsecond=0)
-        exact = _MINUTE_FORMATS[(language, fmt)] = date_format(probe, fmt) == date_format(
-            probe.replace(second=59, microsecond=999999), fmt
-        )
-    if not exact:
-        return date_format(value, fmt)
-    key = (language, fmt, value.replace(second=0, microsecond=0), value.utcoffset())
-    text = _DATES.get(key)
-    if text is None:
-        if len(_DATES) > 20000:
-            _DATES.clear()
-        text = _DATES[key] = date_format(value, fmt)
-    return text
-
-
-def ago_html(value):
-    """`{% ago value %}` of ventanilla_ui, with the tooltip date memoised (same markup)."""
-    if not value:
-        return ""
-    return (
-        f'<time datetime="{escape(value.isoformat())}" '
-        f'title="{escape(minute_date_format(local(value)))}">{escape(naturaltime(value))}</time>'
-    )
 
 
 def badge_html(clock, now):
@@ -148,18 +110,6 @@ def sla_badge_html(badge):
     )
 
 
-class _Memo(dict):
-    """Per-render memo of chips and badges that depend only on a value (and the language)."""
-
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key):
-        value = self[key] = str(self.function(key))
-        return value
-
-
 def queue_rows_html(tickets):
     """The <tr> rows of a console queue (the loop of console/queue.html, same markup)."""
     from ventanilla.core.templatetags.ventanilla_ui import (
@@ -188,11 +138,11 @@ def queue_rows_html(tickets):
     nobody = escape(_("Nobody"))
     select = _("Select %(number)s")
     statuses, severities, priorities = (
-        _Memo(status_badge),
-        _Memo(severity_chip),
-        _Memo(priority_chip),
+        Memo(status_badge),
+        Memo(severity_chip),
+        Memo(priority_chip),
     )
-    avatars = _Memo(avatar)
+    avatars = Memo(avatar)
     out = []
     for ticket in tickets:
         number = escape(ticket.number)
