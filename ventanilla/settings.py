@@ -273,6 +273,10 @@ VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
 VENTANILLA_NAV_COUNTS_SECONDS = int(
     os.environ.get("VENTANILLA_NAV_COUNTS_SECONDS", "0" if TESTING else "20")
 )
+# reads: seconds the customer case list's sidebar counts are cached per person (0 = never).
+VENTANILLA_LIST_COUNTS_SECONDS = int(
+    os.environ.get("VENTANILLA_LIST_COUNTS_SECONDS", "0" if TESTING else "15")
+)
 # reads: seconds the queue filter bar (organizations, sites, agents… as options) is cached.
 VENTANILLA_CHOICES_SECONDS = int(
     os.environ.get("VENTANILLA_CHOICES_SECONDS", "0" if TESTING else "60")
