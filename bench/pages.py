@@ -10,9 +10,9 @@ the requester of 2,000 of them, or a fifth when fewer), then logs in with the Dj
 as an agent (agent_l1) and as a customer and times `--requests` GETs of each read page with
 DEBUG=False: ms per request (median and p99 over the requests) and SQL queries per request.
 
---db PATH       keep the SQLite file (built once, reused when it exists: seeding 100k takes a while);
+--db PATH       keep the SQLite file (built once, reused when it exists: seeding takes time);
                 with DATABASE_URL set, that PostgreSQL database is used instead (seeded when empty).
---seed-with-bench-seed  use the lead's bulk seeder `bench/seed.py` when it is there.
+--bench-seed    seed with the bulk seeder `bench/seed.py` (demo people) instead of the cast.
 --profile PAGE  print the cProfile top entries of that page (a name from the table).
 --wrk SECONDS   also start `gunicorn ventanilla.wsgi` (sync workers, `--workers`) on the same
                 database and drive every page with wrk for SECONDS each (the session cookie goes in
@@ -83,9 +83,9 @@ def seed(total):
 
 def _real_cases(cast):
     """Cases opened and worked through the services: the case pages measure one of these."""
+    from ventanilla.testing.factories import open_ticket
     from ventanilla.tickets import services
     from ventanilla.tickets.workflow import Status
-    from ventanilla.testing.factories import open_ticket
 
     cases = []
     for i in range(12):
@@ -212,8 +212,43 @@ def _bulk_cases(cast, total, real, *, batch=5000):
 # ---- measuring ----
 
 
+def _bench_seed_people(total):
+    """Seed with bench/seed.py when the database is empty; the people and cases to measure."""
+    from django.db.models import Count
+
+    from ventanilla.organizations.models import Contact
+    from ventanilla.tickets.models import Ticket
+
+    if not Ticket.objects.exists():
+        from bench.seed import seed as bulk_seed
+
+        t0 = time.time()
+        print(bulk_seed(total), file=sys.stderr)
+        print(f"seeded in {time.time() - t0:.0f} s", file=sys.stderr)
+    customer = (
+        Contact.objects.filter(user__isnull=False)
+        .annotate(n=Count("requested_tickets"))
+        .order_by("-n")
+        .first()
+    )
+    admin = Contact.objects.filter(
+        organization_id=customer.organization_id, role=Contact.Role.ORG_ADMIN, user__isnull=False
+    ).first()
+    from bench.speed import AGENT
+    from ventanilla.accounts.models import User
+
+    users = {
+        "agent_l1": User.objects.get(email=AGENT),
+        "customer": customer.user,
+        "admin": admin.user if admin else customer.user,
+    }
+    mine = Ticket.objects.filter(requester=customer).annotate(m=Count("messages"))
+    busy = mine.order_by("-m", "-id").values_list("number", flat=True).first()
+    return users, [busy, busy]
+
+
 def pages(cast_numbers):
-    busy, other = cast_numbers
+    busy, _other = cast_numbers
     return [
         # (name, role, url, htmx)
         ("console home", "agent_l1", "/consola/", False),
@@ -376,6 +411,11 @@ def main():
     parser.add_argument("--wrk", type=float, default=0, help="seconds of wrk per page")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--bench-seed",
+        action="store_true",
+        help="seed with the lead's bulk seeder bench/seed.py (demo people) instead of the cast",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ventanilla-pages-") as directory:
@@ -385,23 +425,26 @@ def main():
         from ventanilla.accounts.models import User
         from ventanilla.tickets.models import Ticket
 
-        if not Ticket.objects.exists():
-            t0 = time.time()
-            seed(args.tickets)
-            print(f"seeded in {time.time() - t0:.0f} s", file=sys.stderr)
-        users = {
-            role: User.objects.get(email=email)
-            for role, email in (
-                ("agent_l1", "agent_l1@ventanilla.test"),
-                ("customer", "lucia@talleresebro.test"),
-                ("admin", "pilar@talleresebro.test"),
+        if args.bench_seed:
+            users, real = _bench_seed_people(args.tickets)
+        else:
+            if not Ticket.objects.exists():
+                t0 = time.time()
+                seed(args.tickets)
+                print(f"seeded in {time.time() - t0:.0f} s", file=sys.stderr)
+            users = {
+                role: User.objects.get(email=email)
+                for role, email in (
+                    ("agent_l1", "agent_l1@ventanilla.test"),
+                    ("customer", "lucia@talleresebro.test"),
+                    ("admin", "pilar@talleresebro.test"),
+                )
+            }
+            real = list(
+                Ticket.objects.filter(subject__startswith="Caso real")
+                .order_by("id")
+                .values_list("number", flat=True)[:2]
             )
-        }
-        real = list(
-            Ticket.objects.filter(subject__startswith="Caso real").order_by("id").values_list(
-                "number", flat=True
-            )[:2]
-        )
         page_list = pages(real)
         if args.only:
             page_list = [p for p in page_list if args.only in p[0]]

@@ -1,5 +1,6 @@
 """Support cases in the customer area: open one, list mine, read and answer one (seed 000)."""
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -204,7 +205,8 @@ def _group_counts(user, scope, filters, found):
     if scope != "mine":
         values += [str(getattr(filters.value(n), "pk", "")) for n in ("site", "requester")]
     generation = cache.get(_counts_generation_key(user), 0)
-    key = f"ventanilla:case-counts:{user.pk}:{generation}:{scope}:{chr(31).join(values)}"
+    digest = hashlib.blake2b("\x1f".join(values).encode(), digest_size=12).hexdigest()
+    key = f"ventanilla:case-counts:{user.pk}:{generation}:{scope}:{digest}"
     counts = cache.get(key)
     if counts is None:
         counts = selectors.case_group_counts(found)
