@@ -156,11 +156,13 @@ def case_list(request):
     counts = _group_counts(request.user, scope, filters, found)
     group, status = _group_and_status(request.GET)
     order = request.GET.get("order") if request.GET.get("order") in ORDER_LABELS else "-activity"
-    rows = selectors.case_page_rows(selectors.case_filter_group(found, group, status), order)
-    paginator = Paginator(rows, PAGE_SIZE)
-    # reads: the group's size is already in the sidebar counts (no second COUNT over the scope)
+    # reads: page through ids (an index answers), then load that page's rows; the group's size
+    # is already in the sidebar counts (no second COUNT over the scope)
+    ids = selectors.case_page_ids(selectors.case_filter_group(found, group, status), order)
+    paginator = Paginator(ids, PAGE_SIZE)
     paginator.count = counts[status or group or "all"]
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.case_rows_for(page.object_list)
     context = {
         "filters": filters,
         "page": page,

@@ -595,6 +595,21 @@ def case_page_rows(queryset, order="-activity"):
     return queryset.select_related(*related).order_by(*fields)
 
 
+def case_page_ids(queryset, order="-activity"):
+    """reads (issue 7): the ids of the case list in page order, for `case_rows_for`. Sorting ids
+    only lets SQLite answer from the (requester, status, last activity) index: sorting whole
+    rows with their joins read every case of the scope (40 ms for 2,000 cases)."""
+    fields = CASE_ORDERS.get(order, CASE_ORDERS["-activity"])
+    return queryset.order_by(*fields).values_list("pk", flat=True)
+
+
+def case_rows_for(ids):
+    """The case list rows for `ids` (one page), in that order, with what the table shows."""
+    related = ("product", "assignee", "requester", "site")
+    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=list(ids)).select_related(*related)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def case_sites_and_requesters(user, contact, scope):
     """Choices for the managers' site and requester filters, limited to the chosen scope."""
     from ventanilla.organizations.models import Contact, Site
