@@ -19,16 +19,33 @@ LIST_RELATED = ("organization", "requester", "product", "assignee", "team", "sit
 
 def ticket_list(user, *, statuses=None, assignee=None, limit=50):
     """The visible tickets for a list page: newest activity first, related rows joined."""
-    queryset = tickets_visible_to(user).select_related(*LIST_RELATED)
+    queryset = tickets_visible_to(user)
     if statuses is not None:
         queryset = queryset.filter(status__in=statuses)
     if assignee is not None:
         queryset = queryset.filter(assignee=assignee)
-    return queryset.order_by("-last_activity_at", "-id")[:limit]
+    ids = list(queryset.order_by("-last_activity_at", "-id").values_list("pk", flat=True)[:limit])
+    return in_order(Ticket.objects.select_related(*LIST_RELATED), ids)
 
 
-def ticket_counts_by_status(user):
-    rows = tickets_visible_to(user).order_by().values("status").annotate(n=Count("id"))
+def in_order(queryset, ids):
+    """reads (issue 7): the rows of `ids` from `queryset`, in the order of `ids`.
+
+    List pages find their page of ids first (a query without joins, which the (status,
+    last activity) style indexes answer with a LIMIT), then load those rows with their related
+    rows. With the joins in the same query, SQLite's planner started from the joined table and
+    sorted thousands of cases (20 ms at 100k cases for a 10-row list)."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def ticket_counts_by_status(user, statuses=None):
+    """{status: count} of the visible tickets; `statuses` limits the count to those (reads:
+    the home pages show open statuses only, and counting every closed case scanned them all)."""
+    queryset = tickets_visible_to(user)
+    if statuses is not None:
+        queryset = queryset.filter(status__in=statuses)
+    rows = queryset.order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
 
 
@@ -221,7 +238,8 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
         queryset = queryset.filter(
             Q(last_activity_at__lt=stamp) | Q(last_activity_at=stamp, pk__lt=pk)
         )
-    rows = list(queryset.order_by("-last_activity_at", "-id")[: limit + 1])
+    ordered = queryset.order_by("-last_activity_at", "-id").values_list("pk", flat=True)
+    rows = in_order(queryset, list(ordered[: limit + 1]))  # reads: ids first (see in_order)
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -606,8 +624,7 @@ def case_page_ids(queryset, order="-activity"):
 def case_rows_for(ids):
     """The case list rows for `ids` (one page), in that order, with what the table shows."""
     related = ("product", "assignee", "requester", "site")
-    rows = {t.pk: t for t in Ticket.objects.filter(pk__in=list(ids)).select_related(*related)}
-    return [rows[pk] for pk in ids if pk in rows]
+    return in_order(Ticket.objects.select_related(*related), list(ids))
 
 
 def case_sites_and_requesters(user, contact, scope):
