@@ -247,8 +247,21 @@ def _bench_seed_people(total):
     return users, [busy, busy]
 
 
+def _poll_query(number):
+    """The customer case page's 12 s poll as the page sends it: nothing new since it loaded."""
+    from ventanilla.tickets.models import Event, Message, Ticket
+
+    ticket = Ticket.objects.get(number=number)
+    last_message = Message.objects.filter(ticket=ticket).order_by("-id").first()
+    last_event = Event.objects.filter(ticket=ticket, kind="status").order_by("-id").first()
+    m = last_message.pk if last_message else 0
+    e = last_event.pk if last_event else 0
+    return f"m={m}&e={e}&s={ticket.status}"
+
+
 def pages(cast_numbers):
     busy, _other = cast_numbers
+    poll = _poll_query(busy)
     return [
         # (name, role, url, htmx)
         ("console home", "agent_l1", "/consola/", False),
@@ -264,7 +277,7 @@ def pages(cast_numbers):
         ("customer list open", "customer", "/area/casos/?group=open", False),
         ("admin list global", "admin", "/area/casos/?scope=global", False),
         ("customer case", "customer", f"/area/casos/{busy}/", False),
-        ("customer updates (htmx)", "customer", f"/area/casos/{busy}/novedades/?m=0&e=0", True),
+        ("customer updates (htmx)", "customer", f"/area/casos/{busy}/novedades/?{poll}", True),
     ]
 
 
@@ -367,16 +380,18 @@ def run_wrk(page_list, cookies, seconds, workers, connections):
             except OSError:
                 time.sleep(0.1)
         for name, role, url, htmx in page_list:
-            cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+            cmd = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency"]
             cmd += ["-H", f"Cookie: sessionid={cookies[role]}"]
             if htmx:
                 cmd += ["-H", "HX-Request: true"]
             warm = [*cmd[:3], "-d1s", *cmd[4:]]
             subprocess.run([*warm, f"http://127.0.0.1:{port}{url}"], capture_output=True)
-            out = subprocess.run(
+            run = subprocess.run(
                 [*cmd, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True
-            ).stdout
-            results[name] = _parse_wrk(out)
+            )
+            results[name] = _parse_wrk(run.stdout)
+            if run.returncode or "Requests/sec" not in run.stdout:
+                print(f"wrk failed on {url}: {run.stdout}{run.stderr}", file=sys.stderr)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -408,7 +423,7 @@ def main():
     parser.add_argument("--db", help="SQLite file to build once and reuse")
     parser.add_argument("--profile", help="profile this page (its name in the table)")
     parser.add_argument("--only", help="measure only pages whose name contains this")
-    parser.add_argument("--wrk", type=float, default=0, help="seconds of wrk per page")
+    parser.add_argument("--wrk", type=int, default=0, help="seconds of wrk per page")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument(
