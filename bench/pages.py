@@ -234,8 +234,9 @@ def _bench_seed_people(total):
     admin = Contact.objects.filter(
         organization_id=customer.organization_id, role=Contact.Role.ORG_ADMIN, user__isnull=False
     ).first()
-    from bench.speed import AGENT
     from ventanilla.accounts.models import User
+
+    AGENT = "nuria.campos@ventanilla.test"  # bench/speed.py: the demo L1 agent
 
     users = {
         "agent_l1": User.objects.get(email=AGENT),
@@ -252,7 +253,7 @@ def _poll_query(number):
     from ventanilla.tickets.models import Event, Message, Ticket
 
     ticket = Ticket.objects.get(number=number)
-    last_message = Message.objects.filter(ticket=ticket).order_by("-id").first()
+    last_message = Message.objects.filter(ticket=ticket, kind="public").order_by("-id").first()
     last_event = Event.objects.filter(ticket=ticket, kind="status").order_by("-id").first()
     m = last_message.pk if last_message else 0
     e = last_event.pk if last_event else 0

@@ -162,7 +162,7 @@ def case_list(request):
     paginator = Paginator(ids, PAGE_SIZE)
     paginator.count = counts[status or group or "all"]
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.case_rows_for(page.object_list)
+    page.object_list = selectors.case_rows_for(page.object_list, order)
     context = {
         "filters": filters,
         "page": page,

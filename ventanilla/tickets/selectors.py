@@ -24,19 +24,20 @@ def ticket_list(user, *, statuses=None, assignee=None, limit=50):
         queryset = queryset.filter(status__in=statuses)
     if assignee is not None:
         queryset = queryset.filter(assignee=assignee)
-    ids = list(queryset.order_by("-last_activity_at", "-id").values_list("pk", flat=True)[:limit])
-    return in_order(Ticket.objects.select_related(*LIST_RELATED), ids)
+    order = ("-last_activity_at", "-id")
+    ids = queryset.order_by(*order).values("pk")[:limit]
+    return in_order(Ticket.objects.select_related(*LIST_RELATED), ids, order)
 
 
-def in_order(queryset, ids):
-    """reads (issue 7): the rows of `ids` from `queryset`, in the order of `ids`.
+def in_order(queryset, ids, order):
+    """reads (issue 7): the rows of `queryset` whose pk is in the sliced `ids` queryset, sorted
+    by `order`, in one query (`pk IN (SELECT id … ORDER BY … LIMIT n)`).
 
-    List pages find their page of ids first (a query without joins, which the (status,
-    last activity) style indexes answer with a LIMIT), then load those rows with their related
-    rows. With the joins in the same query, SQLite's planner started from the joined table and
-    sorted thousands of cases (20 ms at 100k cases for a 10-row list)."""
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
-    return [rows[pk] for pk in ids if pk in rows]
+    List pages find their page of ids in a subquery without joins, which the (status, last
+    activity) style indexes answer with a LIMIT, then join the related rows of those few. With
+    the joins in the same query, SQLite's planner started from a joined table and sorted
+    thousands of cases (20 ms at 100k cases for a 10-row list; 40 ms for a customer's 2,000)."""
+    return list(queryset.filter(pk__in=ids).order_by(*order))
 
 
 def ticket_counts_by_status(user, statuses=None):
@@ -238,8 +239,9 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
         queryset = queryset.filter(
             Q(last_activity_at__lt=stamp) | Q(last_activity_at=stamp, pk__lt=pk)
         )
-    ordered = queryset.order_by("-last_activity_at", "-id").values_list("pk", flat=True)
-    rows = in_order(queryset, list(ordered[: limit + 1]))  # reads: ids first (see in_order)
+    order = ("-last_activity_at", "-id")
+    ids = queryset.order_by(*order).values("pk")[: limit + 1]
+    rows = in_order(queryset, ids, order)  # reads: a page of ids, then its rows
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -618,13 +620,14 @@ def case_page_ids(queryset, order="-activity"):
     only lets SQLite answer from the (requester, status, last activity) index: sorting whole
     rows with their joins read every case of the scope (40 ms for 2,000 cases)."""
     fields = CASE_ORDERS.get(order, CASE_ORDERS["-activity"])
-    return queryset.order_by(*fields).values_list("pk", flat=True)
+    return queryset.order_by(*fields).values("pk")
 
 
-def case_rows_for(ids):
-    """The case list rows for `ids` (one page), in that order, with what the table shows."""
+def case_rows_for(ids, order="-activity"):
+    """The case list rows for `ids` (one page of `case_page_ids`), with what the table shows."""
     related = ("product", "assignee", "requester", "site")
-    return in_order(Ticket.objects.select_related(*related), list(ids))
+    fields = CASE_ORDERS.get(order, CASE_ORDERS["-activity"])
+    return in_order(Ticket.objects.select_related(*related), ids, fields)
 
 
 def case_sites_and_requesters(user, contact, scope):
