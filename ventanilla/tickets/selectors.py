@@ -233,7 +233,9 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
         .only(*QUEUE_ROW_FIELDS)  # reads: what a queue row shows (console/rows.py), no more
     )
     if name == "breaching":
-        return _breaching_page(queryset, cursor=cursor, limit=limit)
+        # the walk's candidates come from running clocks already: it checks the rest only
+        rest = tickets_visible_to(user).filter(_breaching_status_q(), _filters_q(filters or {}))
+        return _breaching_page(queryset, cursor=cursor, limit=limit, candidates=rest)
     if cursor and (decoded := _decode_cursor(cursor)):
         stamp, pk = decoded
         queryset = queryset.filter(
@@ -249,8 +251,11 @@ def queue_page(user, name, filters=None, *, cursor=None, limit=50):
 # ---- slaui: the "breaching soon" queue (deadline order, keyset on (next deadline, id)) ----
 
 
-def _breaching_q():
+def _breaching_status_q():
+    return Q(status__in=OPEN) & ~Q(status=Status.WAITING_ON_CUSTOMER)
 
+
+def _breaching_q():
     from ventanilla.sla.models import ClockState, SlaClock
 
     # reads: `pk IN (running clocks)`, not a correlated EXISTS: SQLite answered the EXISTS through
@@ -267,7 +272,7 @@ def encode_deadline_cursor(ticket):
     return f"{ticket.sla_next_due.isoformat()}_{ticket.pk}"
 
 
-def _breaching_page(queryset, *, cursor=None, limit=50):
+def _breaching_page(queryset, *, cursor=None, limit=50, candidates=None):
     """Soonest (or already passed) contractual deadline first; ties by id. Every row of this
     queue has a running clock, so `sla_next_due` is never null and the keyset is exact.
 
@@ -276,10 +281,15 @@ def _breaching_page(queryset, *, cursor=None, limit=50):
     sorting the next deadline of every open case; `_breaching_sorted` is the plain query, used
     when the walk does not fill the page quickly (narrow filters or scopes)."""
     decoded = _decode_cursor(cursor) if cursor else None
-    found = _breaching_walk(queryset, decoded, limit + 1)
+    # `candidates`: `queryset` without its "has a running clock" condition, which SQLite would
+    # otherwise evaluate first (thousands of clocks) instead of looking up the walk's few ids
+    checked = candidates if candidates is not None else queryset
+    found = _breaching_walk(checked, decoded, limit + 1)
     if found is None:
         return _breaching_sorted(queryset, decoded, limit)
-    by_pk = {ticket.pk: ticket for ticket in queryset.filter(pk__in=[pk for pk, _ in found])}
+    rows = queryset.model.objects.filter(pk__in=[pk for pk, _ in found])
+    rows = rows.select_related(*QUEUE_RELATED).only(*QUEUE_ROW_FIELDS)
+    by_pk = {ticket.pk: ticket for ticket in with_sla_clocks_(rows)}
     rows = []
     for pk, due in found:
         if (ticket := by_pk.get(pk)) is not None:
@@ -287,6 +297,12 @@ def _breaching_page(queryset, *, cursor=None, limit=50):
             rows.append(ticket)
     next_cursor = encode_deadline_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def with_sla_clocks_(queryset):
+    from ventanilla.sla.selectors import with_sla_clocks
+
+    return with_sla_clocks(queryset)
 
 
 BREACHING_WALK_BATCH = 200
