@@ -475,9 +475,7 @@ def main():
             name, role, url, htmx = next(p for p in page_list if p[0] == args.profile)
             profile_page(by_role[role], url, htmx, args.requests)
             return
-        print(
-            f"{'page':28} {'CPU ms':>7} {'ms median':>10} {'ms p99':>8} {'queries':>8} {'KB':>6}"
-        )
+        print(f"{'page':28} {'CPU ms':>7} {'ms median':>10} {'ms p99':>8} {'queries':>8} {'KB':>6}")
         for name, role, url, htmx in page_list:
             r = time_page(by_role[role], url, htmx, args.requests)
             print(
