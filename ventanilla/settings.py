@@ -269,6 +269,18 @@ VENTANILLA_CONSENT_VERSION = os.environ.get("VENTANILLA_CONSENT_VERSION", "2026-
 # A customer's reply reopens a resolved case within this many days; later, they open a new case.
 VENTANILLA_REOPEN_DAYS = int(os.environ.get("VENTANILLA_REOPEN_DAYS", "7"))
 VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
+# reads: seconds the console sidebar's counters are cached per agent (0 = count on every page).
+VENTANILLA_NAV_COUNTS_SECONDS = int(
+    os.environ.get("VENTANILLA_NAV_COUNTS_SECONDS", "0" if TESTING else "20")
+)
+# reads: seconds the customer case list's sidebar counts are cached per person (0 = never).
+VENTANILLA_LIST_COUNTS_SECONDS = int(
+    os.environ.get("VENTANILLA_LIST_COUNTS_SECONDS", "0" if TESTING else "15")
+)
+# reads: seconds the queue filter bar (organizations, sites, agents… as options) is cached.
+VENTANILLA_CHOICES_SECONDS = int(
+    os.environ.get("VENTANILLA_CHOICES_SECONDS", "0" if TESTING else "60")
+)
 
 # --- access (login throttling, "¿No puedes acceder?", account creation) ---
 # Failed logins allowed per email and per IP address within the window before a lockout.

@@ -47,7 +47,7 @@ def _ticket(request, number):
     return get_ticket_for_user_or_404(request.user, number, queryset=queryset)
 
 
-def _default_forms(request, ticket):
+def _default_forms(request, ticket, *, seen_id=None):
     status_targets = [
         s
         for s in targets(actor_kind(request.user), ticket.status)
@@ -64,7 +64,9 @@ def _default_forms(request, ticket):
     }
     return {
         "triage": forms.TriageForm(initial=triage_initial, prefix="triage"),
-        "message": forms.MessageForm(initial={"seen": _last_message_id(ticket)}),
+        "message": forms.MessageForm(
+            initial={"seen": _last_message_id(ticket) if seen_id is None else seen_id}
+        ),
         "status": forms.StatusForm(targets=status_targets, prefix="status"),
         "assign": forms.AssignForm(initial={"assignee": ticket.assignee}, prefix="assign"),
         "escalate": forms.EscalateForm(prefix="escalate"),
@@ -87,7 +89,8 @@ def _last_message_id(ticket):
 
 
 def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), status=200):
-    page_forms = _default_forms(request, ticket)
+    seen_id = _last_message_id(ticket)
+    page_forms = _default_forms(request, ticket, seen_id=seen_id)
     if bound:
         page_forms.update(bound)
     language = getattr(ticket.requester.user, "language", None) or "es"
@@ -106,7 +109,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "suggested_team": team_suggest(
             product=ticket.product, version=ticket.product_version, tier=ticket.tier
         ),
-        "seen_id": _last_message_id(ticket),  # the page shows every message up to this one
+        "seen_id": seen_id,  # the page shows every message up to this one
         "is_untriaged": ticket.status == Status.WAITING_FOR_SUPPORT,
         "is_open": ticket.is_open,
         "is_supervisor": is_supervisor(request.user),

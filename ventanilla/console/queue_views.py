@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -86,6 +87,8 @@ def queue(request, queue):
         "appending": bool(request.GET.get("after")),
         "saved_views": saved_views_of(request.user),
         "params": urlencode(sorted(filters.items())),
+        # reads: the filter bar (7 catalogue queries and their options) is cached this long
+        "choices_seconds": settings.VENTANILLA_CHOICES_SECONDS,
     }
     if request.htmx and not request.htmx.boosted:
         part = "rows" if context["appending"] else "results"

@@ -15,7 +15,7 @@ from ventanilla.tickets.workflow import OPEN, Status
 
 @staff_required
 def home(request):
-    counts = ticket_counts_by_status(request.user)
+    counts = ticket_counts_by_status(request.user, statuses=OPEN)
     context = {
         "agent": agent_of(request.user),
         "status_counts": [(Status(s), counts.get(s, 0)) for s in OPEN],

@@ -1,5 +1,6 @@
 """Support cases in the customer area: open one, list mine, read and answer one (seed 000)."""
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -98,6 +99,7 @@ def case_new(request):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            forget_counts(request.user)  # reads: their list counts change now
             messages.success(
                 request,
                 _("Case %(number)s is open. We have sent the confirmation to %(email)s.")
@@ -151,11 +153,16 @@ def case_list(request):
         site=filters.value("site") if managed else None,
         requester=filters.value("requester") if managed else None,
     )
-    counts = selectors.case_group_counts(found)
+    counts = _group_counts(request.user, scope, filters, found)
     group, status = _group_and_status(request.GET)
     order = request.GET.get("order") if request.GET.get("order") in ORDER_LABELS else "-activity"
-    rows = selectors.case_page_rows(selectors.case_filter_group(found, group, status), order)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # reads: page through ids (an index answers), then load that page's rows; the group's size
+    # is already in the sidebar counts (no second COUNT over the scope)
+    ids = selectors.case_page_ids(selectors.case_filter_group(found, group, status), order)
+    paginator = Paginator(ids, PAGE_SIZE)
+    paginator.count = counts[status or group or "all"]
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.case_rows_for(page.object_list, order)
     context = {
         "filters": filters,
         "page": page,
@@ -178,6 +185,44 @@ def case_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#cases"
     return render(request, template, context)
+
+
+# ---- reads ---- (issue 7) the sidebar counts of the case list, cached briefly per person
+def _counts_generation_key(user):
+    return f"ventanilla:case-counts-gen:{user.pk}"
+
+
+def _group_counts(user, scope, filters, found):
+    """case_group_counts(found), cached for settings.VENTANILLA_LIST_COUNTS_SECONDS (0 = never)
+    per person, scope and filters: one grouped pass over every case of the scope (2,000 for a
+    busy requester, the whole company for an admin) is most of the page's cost otherwise. The
+    person's own changes (open, reply, cancel, reopen, rate) show at once (`forget_counts`);
+    support's changes within those seconds."""
+    from django.core.cache import cache
+
+    seconds = settings.VENTANILLA_LIST_COUNTS_SECONDS
+    if not seconds:
+        return selectors.case_group_counts(found)
+    values = [str(filters.value(name) or "") for name in ("q", "product", "severity")]
+    if scope != "mine":
+        values += [str(getattr(filters.value(n), "pk", "")) for n in ("site", "requester")]
+    generation = cache.get(_counts_generation_key(user), 0)
+    digest = hashlib.blake2b("\x1f".join(values).encode(), digest_size=12).hexdigest()
+    key = f"ventanilla:case-counts:{user.pk}:{generation}:{scope}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = selectors.case_group_counts(found)
+        cache.set(key, counts, seconds)
+    return counts
+
+
+def forget_counts(user):
+    """After a change of the person's own: their case list counts are computed afresh."""
+    from django.core.cache import cache
+
+    if settings.VENTANILLA_LIST_COUNTS_SECONDS:
+        key = _counts_generation_key(user)
+        cache.set(key, cache.get(key, 0) + 1, None)
 
 
 def _group_and_status(params):
@@ -268,6 +313,7 @@ def case_detail(request, number):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            forget_counts(request.user)  # reads: their list counts change now
             messages.success(request, _reply_done(was, ticket.status))
             return redirect(f"{request.path}#thread-end")
     context = _detail_context(request, ticket, form)
@@ -293,6 +339,7 @@ def case_cancel(request, number):
             request, _("This case can no longer be cancelled: support is already on it.")
         )
     else:
+        forget_counts(request.user)  # reads: their list counts change now
         messages.success(request, _("Case %(number)s is cancelled.") % {"number": ticket.number})
     return redirect("portal:case_detail", number=ticket.number)
 
@@ -306,6 +353,7 @@ def case_reopen(request, number):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        forget_counts(request.user)  # reads: their list counts change now
         messages.success(
             request,
             _("Case %(number)s is open again. Tell us what is still wrong.")

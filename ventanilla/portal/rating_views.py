@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ventanilla.core.decorators import customer_required
 from ventanilla.lib.tokens import BadToken
 from ventanilla.organizations.models import Contact
+from ventanilla.portal.case_views import forget_counts
 from ventanilla.portal.ratings import (
     REMINDER_HIDDEN,
     SCORES,
@@ -61,6 +62,7 @@ def rate(request, pk):
         if error:
             messages.error(request, error)
         else:
+            forget_counts(request.user)  # reads: their list counts change now
             messages.success(request, _("Thank you! Your rating is saved."))
         return _back(request)
     if request.POST.get("panel") == "reminder":

@@ -12,7 +12,7 @@ from ventanilla.tickets.workflow import OPEN, Status
 @customer_required
 def home(request):
     contact = contact_of(request.user)
-    counts = ticket_counts_by_status(request.user)
+    counts = ticket_counts_by_status(request.user, statuses=OPEN)
     context = {
         "contact": contact,
         "open_counts": [(Status(s), counts.get(s, 0)) for s in OPEN],

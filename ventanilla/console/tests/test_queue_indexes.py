@@ -31,3 +31,55 @@ def test_queue_query_uses_an_index_on_tickets(cast, make_ticket, name):
     assert ticket_lines, plan
     assert not any("Seq Scan" in line for line in ticket_lines), plan
     assert any("Index" in line for line in ticket_lines), plan
+
+
+# ---- reads ---- (issue 7) the customer case list and the case page's thread
+
+
+def _assert_index_plan(queryset, table="tickets_ticket"):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = queryset.explain()
+    # the table's lines and its indexes' (Django shortens index names: "tickets_tic_status_…")
+    lines = [line for line in plan.splitlines() if table[:11] in line]
+    assert lines, plan
+    assert f"Seq Scan on {table}" not in plan, plan
+    assert any("Index" in line for line in lines), plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [
+        ("customer", "mine"),
+        ("site_manager", "local"),
+        ("regional", "regional"),
+        ("admin", "global"),
+    ],
+)
+@pytest.mark.parametrize("group", ["", "open", "completed", "to_rate"])
+def test_customer_list_page_query_uses_an_index(cast, make_ticket, role, scope, group):
+    from ventanilla.tickets.selectors import case_filter_group, case_page_ids, case_search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+    for _ in range(3):
+        make_ticket()
+    found = case_search(cast.users[role], scope=scope)
+    _assert_index_plan(case_page_ids(case_filter_group(found, group))[:25])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_case_page_thread_queries_use_an_index(cast, make_ticket):
+    from ventanilla.tickets.models import Event
+    from ventanilla.tickets.selectors import ticket_messages
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+    ticket = make_ticket()
+    for user in (cast.customer, cast.agent_l1):
+        _assert_index_plan(ticket_messages(user, ticket), "tickets_message")
+    events = Event.objects.filter(ticket=ticket, kind=Event.Kind.STATUS, pk__gt=0)
+    _assert_index_plan(events.order_by("created_at", "id"), "tickets_event")

@@ -297,11 +297,11 @@ def any_locked(sections):
 
 @register.inclusion_tag("components/sidebar_nav.html", takes_context=True)
 def console_nav(context):
-    from ventanilla.tickets.selectors import open_ticket_count_assigned_to, ticket_counts_by_status
+    from ventanilla.tickets.selectors import console_nav_counts  # reads: 2 queries, cached
 
     user = context["request"].user
-    counts = ticket_counts_by_status(user)
-    mine = open_ticket_count_assigned_to(user)
+    counts = console_nav_counts(user)
+    mine = counts["mine"]
 
     def item(viewname, label, icon_name, count=None):
         return _nav_item(context, viewname, label, icon_name, count=count)
@@ -341,10 +341,8 @@ def console_nav(context):
     ]
     groups = [(None, work), (_("Views"), views)]
     # ---- slaui ---- (the pill counts cases whose deadline is warned or passed: one query)
-    from ventanilla.tickets.selectors import breaching_count
-
     work.append(
-        item("console:breaching", _("Breaching soon"), "alert", breaching_count(user) or None)
+        item("console:breaching", _("Breaching soon"), "alert", counts["breaching"] or None)
     )
     # ---- console ----
     work.append(item("console:phone", _("Phone case"), "plus-circle"))

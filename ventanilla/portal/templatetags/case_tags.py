@@ -78,3 +78,12 @@ def filesize_short(value):
 @register.filter
 def get_count(counts, key):
     return (counts or {}).get(key, 0)
+
+
+# ---- reads ---- (issue 7) the case list rows, built in Python (portal/rows.py)
+@register.simple_tag
+def case_rows(tickets, managed):
+    """The <tr> rows of the customer case list: `{% case_rows page.object_list managed %}`."""
+    from ventanilla.portal.rows import case_rows_html
+
+    return case_rows_html(tickets, managed)

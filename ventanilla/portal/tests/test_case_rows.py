@@ -1,0 +1,68 @@
+"""reads (issue 7): the customer case list rows built in Python (portal/rows.py) are the markup
+of the template loop they replaced, byte for byte; the list's cached counts follow the person's
+own changes at once."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from ventanilla.tickets import selectors
+from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.services import ticket_assign, ticket_transition
+from ventanilla.tickets.workflow import Status
+
+pytestmark = pytest.mark.django_db
+LOOP = Path(__file__).parent / "fixtures" / "case_rows_loop.html"  # the loop before issue 7
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize(("role", "scope"), [("customer", "mine"), ("admin", "global")])
+def test_case_rows_are_the_template_loop_byte_for_byte(
+    rf, cast, make_ticket, language, role, scope
+):
+    now = timezone.now()
+    make_ticket(subject="Factura <rectificativa> & “IVA”", now=now - timedelta(days=40))
+    bare = make_ticket(role="colleague", product=None, severity="A")
+    Ticket.objects.filter(pk=bare.pk).update(site=None)
+    done = make_ticket(role="regional", severity="B")
+    ticket_assign(ticket=done, by=cast.supervisor, assignee=cast.agent_l1)
+    ticket_transition(ticket=done, to_status=Status.RESOLVED, by=cast.agent_l1)
+    found = selectors.case_search(cast.users[role], scope=scope)
+    tickets = list(selectors.case_page_rows(found))
+    assert len(tickets) == (3 if role == "admin" else 1)
+    request = rf.get("/area/casos/")
+    loop = Template(LOOP.read_text())
+    new = Template("{% load case_tags %}{% case_rows tickets managed %}")
+    for managed in (False, True):
+        context = {"tickets": tickets, "page": {"object_list": tickets}, "managed": managed}
+        with time_machine.travel(timezone.now(), tick=False), translation.override(language):
+            expected = loop.render(Context({**context, "request": request}))
+            assert new.render(Context(context)) == expected
+    if role == "admin":
+        assert "Factura &lt;rectificativa&gt; &amp; “IVA”" in expected
+
+
+def test_case_list_counts_are_cached_but_follow_my_own_changes(client, cast, make_ticket, settings):
+    from django.core.cache import cache
+
+    settings.VENTANILLA_LIST_COUNTS_SECONDS = 60
+    cache.clear()
+    client.force_login(cast.customer)
+    url = reverse("portal:case_list")
+    make_ticket()
+    assert client.get(url).context["counts"]["all"] == 1
+    make_ticket()  # by someone else's hand (a service call): the cached counts may lag
+    assert client.get(url).context["counts"]["all"] == 1
+    response = client.post(
+        reverse("portal:case_cancel", args=[Ticket.objects.first().number]), {"reason": "ya va"}
+    )
+    assert response.status_code == 302
+    counts = client.get(url).context["counts"]  # my own change: counted afresh
+    assert counts["all"] == 2 and counts[Status.CANCELLED] == 1
+    assert client.get(url, {"status": "cancelled"}).context["page"].paginator.count == 1
+    cache.clear()
