@@ -70,8 +70,8 @@ def inbound_receive(raw, source, *, detail="", envelope_to=()):
     """Store one raw message, then process it. Returns the InboundEmail row."""
     inbound, _created = inbound_store(raw, source, detail=detail, envelope_to=envelope_to)
     if inbound.state == State.RECEIVED:
-        inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
-        inbound.refresh_from_db()
+        # The row as processing left it (saved): no second read of the raw bytes.
+        inbound = inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
     return inbound
 
 
@@ -106,9 +106,6 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
         log.exception("parse failed while storing")
         message_id, sender, subject, sent_at = "", "", "", None
     key, digest = dedupe_key(raw, message_id)
-    existing = InboundEmail.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return existing, False
     row = InboundEmail(
         raw=raw,
         source=source,
@@ -122,9 +119,11 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
         sent_at=sent_at,
     )
     try:
+        # INSERT first, the unique dedupe key decides (perf-writes: a duplicate is the rare
+        # case; it costs the failed INSERT plus one read, a new message no read at all).
         with transaction.atomic():
-            row.save()
-    except IntegrityError:  # stored meanwhile by another worker
+            row.save(force_insert=True)
+    except IntegrityError:  # stored before (same Message-ID or bytes), or by another worker
         return InboundEmail.objects.get(dedupe_key=key), False
     row.parsed = parsed  # not a field: spares processing a second parse of the same bytes
     return row, True
@@ -137,13 +136,13 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
     """Process one stored message in its own transaction; any failure quarantines it."""
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+            inbound = _locked(inbound_id, raw=parsed is None)
             if inbound.state != State.RECEIVED:
                 return inbound
             inbound.attempts += 1
             _process(inbound, now or timezone.now(), parsed)
             inbound.processed_at = timezone.now()
-            inbound.save()
+            inbound.save(update_fields=PROCESSED_FIELDS)
             return inbound
     except Quarantine as stop:
         return _quarantine(inbound_id, stop.reason, stop.detail)
@@ -153,14 +152,31 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
         return _quarantine(inbound_id, "error", detail)
 
 
+PROCESSED_FIELDS = [
+    "state",
+    "reason",
+    "error",
+    "attempts",
+    "processed_at",
+    "ticket",
+    "ticket_message",
+]
+
+
+def _locked(inbound_id, *, raw):
+    """The row, locked; the raw bytes (the biggest column) are read only when needed."""
+    rows = InboundEmail.objects.select_for_update()
+    return rows.get(pk=inbound_id) if raw else rows.defer("raw").get(pk=inbound_id)
+
+
 def _quarantine(inbound_id, reason, detail):
     with transaction.atomic():
-        inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+        inbound = _locked(inbound_id, raw=False)
         inbound.state, inbound.reason = State.QUARANTINED, reason
         inbound.error = db_text(detail)[:20000]
         inbound.attempts = (inbound.attempts or 0) + (0 if reason != "error" else 1)
         inbound.processed_at = timezone.now()
-        inbound.save()
+        inbound.save(update_fields=PROCESSED_FIELDS)
     return inbound
 
 
@@ -210,6 +226,12 @@ class _Mail:
     sender: str
     recipients: list
     now: object
+    addresses: dict = None  # intake addresses, read once per message (perf-writes)
+
+    def intake_addresses(self):
+        if self.addresses is None:
+            self.addresses = intake_addresses()
+        return self.addresses
 
 
 def _process(inbound, now, parsed=None):
@@ -219,7 +241,7 @@ def _process(inbound, now, parsed=None):
         return _ignore(inbound, "automated", "; ".join(parsed.flags.reasons))
     if not _valid_email(mail.sender):
         raise Quarantine("no_sender", _("The message has no valid sender address."))
-    if _is_our_address(mail.sender):
+    if _is_our_address(mail.sender, mail):
         return _ignore(inbound, "loop", _("Sent by one of our own addresses."))
     _check_flood(mail)
     contacts = list(
@@ -281,20 +303,26 @@ def _base_address(address):
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def _is_our_address(address):
+def intake_addresses():
+    """{lower-cased address: IntakeAddress}, active or not: one query (a handful of rows)."""
+    return {a.address.lower(): a for a in IntakeAddress.objects.all()}
+
+
+def _is_our_address(address, mail=None):
     base = _base_address(address)
     ours = {
         f"{settings.VENTANILLA_INTAKE_REPLY_LOCALPART}@{settings.VENTANILLA_INTAKE_DOMAIN}",
         settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >").lower(),
     }
-    return base in ours or IntakeAddress.objects.filter(address__iexact=base).exists()
+    known = mail.intake_addresses() if mail is not None else intake_addresses()
+    return base in ours or base in known
 
 
-def intake_address_for(recipients):
-    bases = [_base_address(address) for address in recipients]
-    found = {a.address.lower(): a for a in IntakeAddress.objects.filter(is_active=True)}
-    for base in bases:
-        if base in found:
+def intake_address_for(recipients, addresses=None):
+    """The first active intake address among `recipients` (+tags ignored), or None."""
+    found = intake_addresses() if addresses is None else addresses
+    for base in (_base_address(address) for address in recipients):
+        if base in found and found[base].is_active:
             return found[base]
     return None
 
@@ -370,7 +398,7 @@ def _unknown_sender(mail):
 
 def _open(mail, contact):
     parsed, inbound = mail.parsed, mail.inbound
-    route = intake_address_for(mail.recipients)
+    route = intake_address_for(mail.recipients, mail.intake_addresses())
     accepted, refused = _attachments(parsed)
     text = db_text(strip_signature(parsed.text_body) or parsed.subject or "-")
     subject = db_text(parsed.subject).strip() or _("(no subject)")
@@ -383,13 +411,12 @@ def _open(mail, contact):
         severity=route.severity if route else "C",
         request_type=route.request_type if route else None,
         attachments=accepted,
+        team=route.team if route is not None and route.team_id else None,
+        in_reply_to=db_text(parsed.message_id),  # the acknowledgement answers this message
         now=mail.now,
     )
-    if route is not None and route.team_id:
-        Ticket.objects.filter(pk=ticket.pk).update(team_id=route.team_id)
     _authorize_cc(mail, ticket, contact)
     inbound.ticket, inbound.state = ticket, State.PROCESSED
-    _answer_in_thread(ticket, db_text(parsed.message_id))
     _tell_refused(mail, ticket, contact, refused)
 
 
@@ -427,22 +454,11 @@ def _reply(mail, ticket, contact):
     _tell_refused(mail, ticket, contact, refused)
 
 
-def _answer_in_thread(ticket, message_id):
-    """The acknowledgement written by ticket_open (not sent yet: after commit) answers the
-    customer's message, so that their mail client shows it in the same conversation."""
-    if not message_id:
-        return
-    for email in OutboundEmail.objects.filter(ticket=ticket, state=OutboundEmail.State.QUEUED):
-        if "In-Reply-To" not in email.headers:
-            email.headers |= {"In-Reply-To": f"<{message_id}>", "References": f"<{message_id}>"}
-            email.save(update_fields=["headers"])
-
-
 def _authorize_cc(mail, ticket, sender_contact):
     """People in CC become authorised contacts of the case (seed 003)."""
     for address in mail.parsed.cc + mail.parsed.to:
         email = db_text(address.email).lower()
-        if not _valid_email(email) or email == mail.sender or _is_our_address(email):
+        if not _valid_email(email) or email == mail.sender or _is_our_address(email, mail):
             continue
         known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
         contact = known.first()

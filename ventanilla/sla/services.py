@@ -3,6 +3,7 @@ recompute them. Each function is called inside the ticket service's transaction 
 ticket Event for every deadline set, pause, resume and stop (docs/sla.md)."""
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from ventanilla.sla import clockmath
@@ -56,6 +57,13 @@ def resolve_targets(ticket, policies=None):
 
 
 def _event(ticket, kind, clock, now, *, before=None, note="", **extra):
+    event = _event_row(ticket, kind, clock, now, before=before, note=note, **extra)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_row(ticket, kind, clock, now, *, before=None, note="", **extra):
+    """The unsaved Event of a clock change (saved by `_event`, or in bulk)."""
     after = {
         "clock": clock.pk,
         "policy": clock.policy.name if clock.policy_id else "",
@@ -64,7 +72,7 @@ def _event(ticket, kind, clock, now, *, before=None, note="", **extra):
         "due_at": clock.due_at.isoformat(),
         **extra,
     }
-    return Event.objects.create(
+    return Event(
         ticket_id=ticket.pk if hasattr(ticket, "pk") else ticket,
         kind=kind,
         actor=None,
@@ -105,11 +113,35 @@ def _start(ticket, policy, target, started_at, now):
 
 
 def _start_targets(ticket, kinds, now, started_at=None):
-    started = []
+    """Start every matching clock: the clocks in one INSERT and their "deadline set" events in
+    another (perf-writes: 8 INSERTs → 2 at opening; same rows and order as one by one)."""
+    clocks = []
     for (_kind, target_kind), (policy, target, _m) in resolve_targets(ticket).items():
-        if target_kind in kinds:
-            started.append(_start(ticket, policy, target, started_at or now, now))
-    return started
+        if target_kind not in kinds:
+            continue
+        clock = SlaClock(
+            ticket=ticket,
+            policy=policy,
+            kind=policy.kind,
+            target=target.target,
+            amount=target.amount,
+            unit=target.unit,
+            started_at=started_at or now,
+        )
+        _schedule(clock, calendar_of(policy))
+        clocks.append(clock)
+    if not clocks:
+        return clocks
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return [_start(ticket, c.policy, c, c.started_at, now) for c in clocks]  # pragma: no cover
+    SlaClock.objects.bulk_create(clocks)
+    Event.objects.bulk_create(
+        _event_row(ticket, Event.Kind.SLA_DEADLINE, clock, now) for clock in clocks
+    )
+    if ticket.status in pause_statuses():
+        for clock in clocks:
+            _pause(ticket, clock, now)
+    return clocks
 
 
 def _live(ticket, *targets):

@@ -41,7 +41,7 @@ def customer_recipients(ticket):
     return recipients
 
 
-def _to_customers(template, ticket, context=None, *, kind=None):
+def _to_customers(template, ticket, context=None, *, kind=None, headers=None):
     """`kind` is the preference that may switch this email off (None: mandatory)."""
     recipients = customer_recipients(ticket)
     if kind is not None:
@@ -54,12 +54,15 @@ def _to_customers(template, ticket, context=None, *, kind=None):
             language=language,
             ticket=ticket,
             context={"ticket": ticket, **(context or {})},
+            headers=headers,
         )
 
 
-def ticket_received(ticket):
-    """The acknowledgement to the customer (mandatory) and "new case" to the agents."""
-    _to_customers("ticket_received", ticket)
+def ticket_received(ticket, *, in_reply_to=""):
+    """The acknowledgement to the customer (mandatory) and "new case" to the agents.
+    `in_reply_to`: the customer's email that opened the case, which the acknowledgement answers."""
+    headers = {"In-Reply-To": f"<{in_reply_to}>", "References": f"<{in_reply_to}>"}
+    _to_customers("ticket_received", ticket, headers=headers if in_reply_to else None)
     new_case_for_agents(ticket)
 
 

@@ -134,10 +134,17 @@ def ticket_open(
     participants=(),
     attachments=(),
     series=None,
+    team=None,
+    in_reply_to="",
     now=None,
     _allow_pending_requester=False,
 ):
-    """Open a case for `requester` (a Contact). Returns the new Ticket."""
+    """Open a case for `requester` (a Contact). Returns the new Ticket.
+
+    `team`: the team the case starts in (email intake routes by address); its agents hear of
+    the new case instead of the L1 teams. `in_reply_to`: the Message-ID (without <>) of the
+    customer's own email that opened the case: the acknowledgement answers it, so that mail
+    clients keep it in the same conversation."""
     now = now or timezone.now()
     _check_open_permission(by, requester)
     _check_open_fields(
@@ -157,11 +164,12 @@ def ticket_open(
     ticket = Ticket.objects.create(
         number=next_ticket_number(series=series, year=now.year),
         organization=requester.organization,
-        site=site or requester.site,
+        site_id=site.pk if site is not None else requester.site_id,  # no query for the site
         requester=requester,
         product=product,
         product_version=product_version,
         request_type=request_type,
+        team=team,
         subject=subject.strip(),
         description=description.strip(),
         severity=severity,
@@ -184,7 +192,7 @@ def ticket_open(
         _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
     sla.sla_ticket_opened(ticket=ticket, now=now)
-    notifications.ticket_received(ticket)
+    notifications.ticket_received(ticket, in_reply_to=in_reply_to)
     return ticket
 
 
