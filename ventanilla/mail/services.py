@@ -72,6 +72,9 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
         headers={"Auto-Submitted": "auto-generated", **thread_headers(ticket), **(headers or {})},
         message_id=new_message_id(domain),
     )
+    fresh = getattr(ticket, "_thread_ids", None)
+    if fresh is not None and template not in STAFF_ONLY_TEMPLATES:
+        fresh.append((email.message_id, email.created_at))
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
 
@@ -96,9 +99,16 @@ def reply_address(ticket):
 
 def thread_headers(ticket):
     """Reply-To with the case token, and In-Reply-To / References to the case's earlier mail,
-    so that mail clients keep the conversation together and replies find their case."""
+    so that mail clients keep the conversation together and replies find their case.
+
+    While `ticket_open` notifies, the new case carries `_thread_ids`, the (Message-ID, time) of
+    the customer-visible mail queued so far in that call: nothing else can exist yet, so the two
+    queries are spared (perf-writes)."""
     if ticket is None or ticket.pk is None:
         return {}
+    fresh = getattr(ticket, "_thread_ids", None)
+    if fresh is not None:  # a case being opened: its only mail is what we queued (no query)
+        return _thread_headers(ticket, fresh[-THREAD_REFERENCES:])
     from ventanilla.mail.models import InboundEmail
 
     outbound = (
@@ -116,6 +126,10 @@ def thread_headers(ticket):
         + [(f"<{mid}>", at) for mid, at in inbound.order_by("-received_at")[:THREAD_REFERENCES]],
         key=lambda pair: pair[1],
     )[-THREAD_REFERENCES:]
+    return _thread_headers(ticket, earlier)
+
+
+def _thread_headers(ticket, earlier):
     headers = {"Reply-To": reply_address(ticket)}
     if earlier:
         headers["In-Reply-To"] = earlier[-1][0]

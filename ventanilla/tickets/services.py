@@ -192,7 +192,11 @@ def ticket_open(
         _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
     sla.sla_ticket_opened(ticket=ticket, now=now)
-    notifications.ticket_received(ticket, in_reply_to=in_reply_to)
+    ticket._thread_ids = []  # no mail of this case exists yet (mail.services.thread_headers)
+    try:
+        notifications.ticket_received(ticket, in_reply_to=in_reply_to)
+    finally:
+        del ticket._thread_ids
     return ticket
 
 
