@@ -34,6 +34,7 @@ from ventanilla.mail.inbound.parse import parse_email
 from ventanilla.mail.inbound.reply import strip_signature, visible_reply
 from ventanilla.mail.models import InboundEmail, IntakeAddress, OutboundEmail
 from ventanilla.mail.services import REPLY_TOKEN_PURPOSE, email_enqueue
+from ventanilla.mail.stamps import StampedCache
 from ventanilla.organizations.models import Contact, Organization
 from ventanilla.organizations.services import contact_pending_create
 from ventanilla.tickets.models import Channel, Event, Ticket
@@ -303,9 +304,16 @@ def _base_address(address):
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def intake_addresses():
-    """{lower-cased address: IntakeAddress}, active or not: one query (a handful of rows)."""
+def _load_intake_addresses():
     return {a.address.lower(): a for a in IntakeAddress.objects.all()}
+
+
+_INTAKE_ADDRESSES = StampedCache(_load_intake_addresses)  # perf-writes: mail/stamps.py
+
+
+def intake_addresses():
+    """{lower-cased address: IntakeAddress}, active or not (kept in memory until one changes)."""
+    return _INTAKE_ADDRESSES.get()
 
 
 def _is_our_address(address, mail=None):
