@@ -273,9 +273,7 @@ def _ignore(inbound, reason, detail=""):
 
 def _check_flood(mail):
     limit = settings.VENTANILLA_INTAKE_FLOOD_PER_HOUR
-    recent = InboundEmail.objects.filter(
-        sender=mail.sender, received_at__gte=mail.now - timedelta(hours=1)
-    ).exclude(pk=mail.inbound.pk)
+    recent = recent_from_sender(mail.sender, mail.now - timedelta(hours=1), mail.inbound.pk)
     if recent.count() >= limit:
         raise Quarantine(
             "flood",
@@ -340,7 +338,7 @@ def _find_thread(mail, org_ids):
     if not org_ids:
         return None
     for ticket_id in _thread_candidates(mail):
-        ticket = Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).first()
+        ticket = ticket_of_organizations(ticket_id, org_ids).first()
         if ticket is not None:
             return ticket
     return None
@@ -358,7 +356,7 @@ def _thread_candidates(mail):
             if ticket_id is not None:
                 yield ticket_id
     for number in CASE_NUMBER.findall(db_text(parsed.subject)):
-        yield from Ticket.objects.filter(number=number.upper()).values_list("pk", flat=True)
+        yield from ticket_ids_by_number(number)
 
 
 def _token_ticket_id(token):
@@ -369,10 +367,40 @@ def _token_ticket_id(token):
 
 
 def _tickets_of_message_id(message_id):
-    inbound = InboundEmail.objects.filter(message_id=message_id, ticket__isnull=False)
-    yield from inbound.values_list("ticket_id", flat=True)[:1]
-    outbound = OutboundEmail.objects.filter(message_id=f"<{message_id}>", ticket__isnull=False)
-    yield from outbound.values_list("ticket_id", flat=True)[:1]
+    yield from inbound_ticket_ids(message_id)
+    yield from outbound_ticket_ids(message_id)
+
+
+# ---- the lookups of every message, each served by an index whatever the size of the tables
+# (mail/tests/test_intake_indexes.py checks the PostgreSQL plans) ------------------------------
+
+
+def recent_from_sender(sender, since, exclude_pk):
+    """Flood check: (sender, received_at) index."""
+    rows = InboundEmail.objects.filter(sender=sender, received_at__gte=since)
+    return rows.exclude(pk=exclude_pk)
+
+
+def inbound_ticket_ids(message_id):
+    """The case of a stored incoming Message-ID: message_id index."""
+    rows = InboundEmail.objects.filter(message_id=message_id, ticket__isnull=False)
+    return rows.order_by().values_list("ticket_id", flat=True)[:1]
+
+
+def outbound_ticket_ids(message_id):
+    """The case of one of our Message-IDs: unique message_id."""
+    rows = OutboundEmail.objects.filter(message_id=f"<{message_id}>", ticket__isnull=False)
+    return rows.order_by().values_list("ticket_id", flat=True)[:1]
+
+
+def ticket_ids_by_number(number):
+    """`[C/2026/41]` in the subject: unique number."""
+    return Ticket.objects.filter(number=number.upper()).order_by().values_list("pk", flat=True)
+
+
+def ticket_of_organizations(ticket_id, org_ids):
+    """A candidate case, only if it belongs to one of the sender's organizations: primary key."""
+    return Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).order_by()
 
 
 # ---- outcomes ----------------------------------------------------------------------------------
