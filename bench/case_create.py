@@ -11,8 +11,9 @@ the case. `--follow` also renders the case page it redirects to (a read path, ow
 The test Client skips the CSRF check and the WSGI server; tasks use the production database
 backend (VENTANILLA_REAL_TASKS=1), so sending the two emails is the worker's job, not measured.
 
-A fresh SQLite file in WAL mode by default; `--database-url` names an EMPTY PostgreSQL database
-(it is flushed: never point it at real data). Results go to docs/perf-writes.md.
+A fresh SQLite file in WAL mode by default; `--database-url` names a throw-away PostgreSQL
+database (everything its role owns is dropped first: never point it at real data).
+Results go to docs/perf-writes.md.
 """
 
 import argparse
@@ -66,7 +67,7 @@ def create(client, cast, indexes, follow):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (it is flushed)")
+    parser.add_argument("--database-url", help="a throw-away PostgreSQL database (emptied)")
     parser.add_argument("--follow", action="store_true", help="also render the case page")
     parser.add_argument("--profile", action="store_true", help="cProfile of the measured part")
     args = parser.parse_args()

@@ -4,13 +4,14 @@
                                            [--preload 100000] [--profile]
 
 Builds a fresh database with the test cast (a temp SQLite file in WAL mode by default; with
-`--database-url` an EMPTY PostgreSQL database that it flushes: never point it at real data), then
+`--database-url` a PostgreSQL database whose role's objects it DROPS first: never point it at
+real data), then
 receives `--count` new-case messages followed by `--count` replies through `inbound_receive`
 (store, parse, route, thread, ticket service, SLA clocks, outbox rows), the replies threaded a
 third each by In-Reply-To, reply token and case number.
 
 Tasks use the production backend (django_tasks_db): queuing the send of an email is one row in
-the task table, in the intake transaction; the sending itself is the worker's job and is not
+the task table, written right after the commit; the sending itself is the worker's job and is not
 measured here (VENTANILLA_ENV=test would otherwise run it inline). `--preload N` first bulk-writes
 N tickets with one incoming email each, to check that the cost does not grow with the database.
 Results go to docs/email-intake.md.
@@ -47,10 +48,12 @@ def setup(directory, database_url=None):
 
     from ventanilla.testing.cast import build_cast
 
+    if database_url:  # start from nothing: drop what the role owns, data migrations run again
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP OWNED BY CURRENT_USER")
     call_command("migrate", verbosity=0)
-    if database_url:
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)  # data migrations (intake addresses) again
     return build_cast()
 
 
@@ -189,7 +192,7 @@ def run(count, profile=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (it is flushed)")
+    parser.add_argument("--database-url", help="a throw-away PostgreSQL database (emptied)")
     parser.add_argument("--preload", type=int, default=0, help="tickets written before measuring")
     parser.add_argument("--profile", action="store_true", help="cProfile of the measured part")
     args = parser.parse_args()

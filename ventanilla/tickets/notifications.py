@@ -29,10 +29,13 @@ def _language(contact):
 
 def customer_recipients(ticket):
     """(email, language) for the requester and every participant of the case."""
-    contacts = [
-        ticket.requester,
-        *(p.contact for p in ticket.participants.select_related("contact__user")),
-    ]
+    opening = getattr(ticket, "_opening_participants", None)  # set by ticket_open: no query
+    participants = (
+        opening
+        if opening is not None
+        else [p.contact for p in ticket.participants.select_related("contact__user")]
+    )
+    contacts = [ticket.requester, *participants]
     seen, recipients = set(), []
     for contact in contacts:
         if contact.email.lower() not in seen and contact.state == contact.State.ACTIVE:
