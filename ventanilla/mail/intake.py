@@ -25,6 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,7 +206,7 @@ def inbound_release_held():
     ).order_by("sent_at", "pk")
     released = 0
     for inbound in held.iterator():
-        active = Contact.objects.filter(email__iexact=inbound.sender, state=Contact.State.ACTIVE)
+        active = contacts_by_email(inbound.sender).filter(state=Contact.State.ACTIVE)
         if active.exists():
             inbound_reprocess_now(inbound=inbound)
             released += 1
@@ -246,7 +249,8 @@ def _process(inbound, now, parsed=None):
         return _ignore(inbound, "loop", _("Sent by one of our own addresses."))
     _check_flood(mail)
     contacts = list(
-        Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.ACTIVE)
+        contacts_by_email(mail.sender)
+        .filter(state=Contact.State.ACTIVE)
         .select_related("organization", "user")
         .order_by("pk")
     )
@@ -398,6 +402,13 @@ def ticket_ids_by_number(number):
     return Ticket.objects.filter(number=number.upper()).order_by().values_list("pk", flat=True)
 
 
+def contacts_by_email(email):
+    """Contacts with this email whatever its case, through `contact_email_upper_idx`: both sides
+    upper-cased by the database (the same function the index was built with; `iexact` would be
+    a LIKE on SQLite, which no index serves)."""
+    return Contact.objects.filter(Exact(Upper("email"), Upper(Value(email))))
+
+
 def ticket_of_organizations(ticket_id, org_ids):
     """A candidate case, only if it belongs to one of the sender's organizations: primary key."""
     return Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).order_by()
@@ -408,7 +419,7 @@ def ticket_of_organizations(ticket_id, org_ids):
 
 def _unknown_sender(mail):
     domain = mail.sender.rpartition("@")[2]
-    known = Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.PENDING)
+    known = contacts_by_email(mail.sender).filter(state=Contact.State.PENDING)
     pending = known.select_related("organization").order_by("pk").first()
     organization = (
         pending.organization  # e.g. someone put in CC earlier, not approved yet
@@ -496,7 +507,7 @@ def _authorize_cc(mail, ticket, sender_contact):
         email = db_text(address.email).lower()
         if not _valid_email(email) or email == mail.sender or _is_our_address(email, mail):
             continue
-        known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
+        known = contacts_by_email(email).filter(organization=ticket.organization)
         contact = known.first()
         if contact is None:
             contact = contact_pending_create(

@@ -43,3 +43,25 @@ def test_intake_lookup_uses_an_index(cast, make_ticket, name):
     assert lines, plan
     assert not any("Seq Scan" in line for line in lines), plan
     assert any("Index" in line for line in lines), plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_sender_lookup_uses_the_contact_email_index(cast):
+    """Every message looks its sender up among the contacts, whatever the case of the address:
+    served by `contact_email_upper_idx` on PostgreSQL and on SQLite (not a scan of contacts)."""
+    lookup = intake.contacts_by_email("Cliente@Example.TEST").filter(state="active")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = lookup.explain()
+    assert "contact_email_upper_idx" in plan, plan
+    assert "Seq Scan" not in plan and "SCAN organizations_contact" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_sender_lookup_ignores_the_case_of_the_address(cast):
+    contact = cast.customer.contact
+    found = intake.contacts_by_email(contact.email.upper()).filter(pk=contact.pk)
+    assert list(found) == [contact]
+    assert not intake.contacts_by_email("x" + contact.email).filter(pk=contact.pk).exists()
