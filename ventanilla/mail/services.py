@@ -75,8 +75,51 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
     fresh = getattr(ticket, "_thread_ids", None)
     if fresh is not None and template not in STAFF_ONLY_TEMPLATES:
         fresh.append((email.message_id, email.created_at))
-    transaction.on_commit(lambda: _enqueue_send(email.pk))
+    _send_after_commit(email.pk)
     return email
+
+
+def _send_after_commit(email_id):
+    """One send task per transaction, whatever the number of emails it queues (perf-writes):
+    the id joins the list of a send already registered in this transaction when that hook is
+    still pending and was registered outside every savepoint we are in (so no rollback can drop
+    the hook without also dropping this row); otherwise a new hook and list. An id whose row a
+    savepoint rolled back finds no row at send time and is skipped; a row whose task never ran
+    is picked up by the `outbox_retry` sweep (state queued, next attempt due)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue_send_many([email_id])
+        return
+    batch = getattr(connection, "_ventanilla_send_batch", None)
+    if batch is not None and _still_pending(connection, batch):
+        if email_id not in batch.ids:
+            batch.ids.append(email_id)
+        return
+    batch = _SendBatch([email_id])
+    connection._ventanilla_send_batch = batch
+    transaction.on_commit(batch)
+
+
+class _SendBatch:
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __call__(self):
+        _enqueue_send_many(self.ids)
+
+
+def _still_pending(connection, batch):
+    savepoints = set(connection.savepoint_ids)
+    return any(hook is batch and sids <= savepoints for sids, hook, *_ in connection.run_on_commit)
+
+
+def _enqueue_send_many(email_ids):
+    from ventanilla.mail.tasks import send_outbound_email, send_outbound_emails
+
+    if len(email_ids) == 1:
+        send_outbound_email.enqueue(email_ids[0])
+    else:
+        send_outbound_emails.enqueue(list(email_ids))
 
 
 def case_links(ticket):
