@@ -24,7 +24,13 @@ WATCHED = (
     ("sla", "SlaPolicy"),
     ("sla", "SlaTarget"),
     ("sla", "BusinessCalendar"),
+    # the agents told of new cases (tickets.notifications.agents_to_notify)
+    ("staff", "Agent"),
+    ("staff", "Team"),
+    ("accounts", "User"),
 )
+# A user saved with only these fields (every login, a password change) changes nothing cached.
+USER_FIELDS_IGNORED = frozenset({"last_login", "password"})
 
 
 def stamp_token(name=CONFIG):
@@ -41,20 +47,31 @@ def config_changed(name=CONFIG):
     ConfigStamp.objects.update_or_create(name=name, defaults={"token": uuid4().hex})
 
 
-def _changed(sender, raw=False, **kwargs):
-    if not raw:  # fixtures (loaddata) bring their own state; a migrated database has a row
+def _changed(sender, raw=False, update_fields=None, **kwargs):
+    if raw:  # fixtures (loaddata) bring their own state; a migrated database has a row
+        return
+    user_noise = sender._meta.label == "accounts.User" and update_fields
+    if user_noise and set(update_fields) <= USER_FIELDS_IGNORED:
+        return
+    config_changed()
+
+
+def _teams_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
         config_changed()
 
 
 def connect_signals():
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     for app_label, model_name in WATCHED:
         model = apps.get_model(app_label, model_name)
         uid = f"config-stamp-{app_label}-{model_name}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+    memberships = apps.get_model("staff", "Agent").teams.through
+    m2m_changed.connect(_teams_changed, sender=memberships, dispatch_uid="config-stamp-teams")
 
 
 class StampedCache:

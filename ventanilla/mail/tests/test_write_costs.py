@@ -121,3 +121,28 @@ def test_a_rolled_back_change_is_never_taken_for_the_configuration(db):
         raise RuntimeError("rolled back")
     assert stamp_token() == token
     assert "z@soporte.localhost" not in intake.intake_addresses()
+
+
+def test_cached_agents_to_notify_follow_agents_teams_and_users(cast):
+    from ventanilla.tickets.notifications import agents_to_notify
+
+    l1, l2 = cast.teams["l1"], cast.teams["l2"]
+    assert agents_to_notify(None) == [cast.agent_l1]  # untriaged: the L1 agents
+    assert agents_to_notify(l2.pk) == [cast.agent_l2]
+    agent = cast.agent_l2.agent
+    agent.teams.add(l1)  # membership (m2m) changes the stamp
+    assert cast.agent_l2 in agents_to_notify(None)
+    agent.teams.remove(l1)
+    assert cast.agent_l2 not in agents_to_notify(None)
+    cast.agent_l1.email = "ana.nueva@ventanilla.test"
+    cast.agent_l1.save(update_fields=["email"])
+    assert [u.email for u in agents_to_notify(None)] == ["ana.nueva@ventanilla.test"]
+    token = stamp_token()
+    cast.agent_l1.save(update_fields=["last_login"])  # every login: not a change
+    assert stamp_token() == token
+    cast.agent_l1.is_active = False
+    cast.agent_l1.save()
+    assert agents_to_notify(None) == [cast.supervisor]  # nobody left in L1: the supervisors
+    agent.is_active = False
+    agent.save()
+    assert agents_to_notify(l2.pk) == []
