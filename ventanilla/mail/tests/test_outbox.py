@@ -14,7 +14,7 @@ def ticket(make_ticket):
     return make_ticket()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_sent_before_commit_and_everything_after(ticket):
     mail.outbox.clear()
     with transaction.atomic():
@@ -32,7 +32,7 @@ def test_nothing_is_sent_before_commit_and_everything_after(ticket):
     assert OutboundEmail.objects.get(to=["ana@example.es"]).state == OutboundEmail.State.SENT
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rolled_back_transaction_sends_nothing(ticket):
     mail.outbox.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -124,7 +124,7 @@ def _queue(ticket, to):
     return email_enqueue(template="ticket_received", to=[to], ticket=ticket, context={})
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_send_task_per_transaction_sends_every_email(ticket, monkeypatch):
     from ventanilla.mail import services
 
@@ -147,7 +147,7 @@ def test_one_send_task_per_transaction_sends_every_email(ticket, monkeypatch):
     assert set(states) == {(OutboundEmail.State.SENT,)}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_savepoint_loses_neither_the_emails_before_nor_after_it(ticket):
     mail.outbox.clear()
     with transaction.atomic():
@@ -162,7 +162,7 @@ def test_a_rolled_back_savepoint_loses_neither_the_emails_before_nor_after_it(ti
     assert sorted(m.to[0] for m in mail.outbox) == ["after@example.es", "before@example.es"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_emails_queued_after_a_rolled_back_first_one_are_still_sent(ticket):
     mail.outbox.clear()
     with transaction.atomic():
