@@ -1,12 +1,20 @@
 """Email intake throughput with threading (a benchmark, not a test).
 
-    .venv/bin/python bench/email_intake.py [--count 300]
+    .venv/bin/python bench/email_intake.py [--count 300] [--database-url postgres://…]
+                                           [--preload 100000] [--profile]
 
-Builds a fresh SQLite database (WAL) in a temp dir with the test cast, then receives `--count`
-new-case messages followed by `--count` replies through `inbound_receive` (store, parse, route,
-thread, ticket service, notification rows), the replies threaded a third each by In-Reply-To,
-reply token and case number. Outgoing mail goes to memory (VENTANILLA_ENV=test), so the figure
-is intake alone. Results go to docs/email-intake.md.
+Builds a fresh database with the test cast (a temp SQLite file in WAL mode by default; with
+`--database-url` a PostgreSQL database whose role's objects it DROPS first: never point it at
+real data), then
+receives `--count` new-case messages followed by `--count` replies through `inbound_receive`
+(store, parse, route, thread, ticket service, SLA clocks, outbox rows), the replies threaded a
+third each by In-Reply-To, reply token and case number.
+
+Tasks use the production backend (django_tasks_db): queuing the send of an email is one row in
+the task table, written right after the commit; the sending itself is the worker's job and is not
+measured here (VENTANILLA_ENV=test would otherwise run it inline). `--preload N` first bulk-writes
+N tickets with one incoming email each, to check that the cost does not grow with the database.
+Results go to docs/email-intake.md.
 """
 
 import argparse
@@ -21,10 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def setup(directory):
-    os.environ.pop("DATABASE_URL", None)  # always a fresh SQLite file, never a real database
+def setup(directory, database_url=None):
+    os.environ.pop("DATABASE_URL", None)  # a fresh SQLite file unless a database is named
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     os.environ.update(
         VENTANILLA_ENV="test",
+        VENTANILLA_REAL_TASKS="1",
         VENTANILLA_SQLITE_PATH=str(Path(directory) / "bench.sqlite3"),
         VENTANILLA_VAR_DIR=str(Path(directory) / "var"),
         VENTANILLA_INTAKE_FLOOD_PER_HOUR="1000000",
@@ -37,14 +48,58 @@ def setup(directory):
 
     from ventanilla.testing.cast import build_cast
 
+    if database_url:  # start from nothing: drop what the role owns, data migrations run again
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP OWNED BY CURRENT_USER")
     call_command("migrate", verbosity=0)
     return build_cast()
 
 
-def run(count):
-    from ventanilla.mail.intake import inbound_receive
-    from ventanilla.mail.models import InboundEmail, OutboundEmail
-    from ventanilla.mail.services import reply_address
+def preload(count):
+    """Bulk-write `count` closed tickets of the cast's organization, each with one stored
+    incoming email, so that the measured lookups run against a big table."""
+    from django.utils import timezone
+
+    from ventanilla.mail.models import InboundEmail
+    from ventanilla.organizations.models import Contact
+    from ventanilla.tickets.models import Ticket
+
+    contact = Contact.objects.filter(email="lucia@talleresebro.test").get()
+    now, batch = timezone.now(), 5000
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        tickets = Ticket.objects.bulk_create(
+            Ticket(
+                number=f"P/2020/{start + i + 1}",
+                organization_id=contact.organization_id,
+                requester=contact,
+                subject="old",
+                description="old",
+                status="closed",
+                channel="email",
+                created_at=now,
+                last_activity_at=now,
+            )
+            for i in range(size)
+        )
+        InboundEmail.objects.bulk_create(
+            InboundEmail(
+                raw=b"x",
+                source="pipe",
+                dedupe_key=f"mid:old-{start + i}@preload",
+                message_id=f"old-{start + i}@preload",
+                content_hash="0" * 64,
+                sender=f"old{(start + i) % 1000}@preload.test",
+                state="processed",
+                ticket=ticket,
+            )
+            for i, ticket in enumerate(tickets)
+        )
+
+
+def messages(count):
     from ventanilla.mail.tests.builders import make_email, minutes
 
     senders = ["lucia@talleresebro.test", "marcos@talleresebro.test", "inigo@bodegasalbar.test"]
@@ -58,15 +113,19 @@ def run(count):
         )
         for i in range(count)
     ]
-    cpu = time.process_time()
-    started = time.perf_counter()
-    rows = [inbound_receive(raw, InboundEmail.Source.PIPE) for raw in openers]
-    opened = time.perf_counter() - started
+    return senders, openers
+
+
+def replies_for(rows, senders):
+    from ventanilla.mail.models import OutboundEmail
+    from ventanilla.mail.services import reply_address
+    from ventanilla.mail.tests.builders import make_email, minutes
+
     replies = []
     for i, row in enumerate(rows):
         ticket = row.ticket
         style = i % 3
-        sent = OutboundEmail.objects.filter(ticket=ticket).first()
+        sent = OutboundEmail.objects.filter(ticket=ticket, template="ticket_received").first()
         replies.append(
             make_email(
                 frm=senders[i % 3],
@@ -78,27 +137,89 @@ def run(count):
                 date=minutes(10_000 + i),
             )
         )
-    started = time.perf_counter()
-    threaded = [inbound_receive(raw, InboundEmail.Source.PIPE) for raw in replies]
-    answered = time.perf_counter() - started
+    return replies
+
+
+def timed(raws):
+    from django.db import connection
+
+    from ventanilla.mail.intake import inbound_receive
+    from ventanilla.mail.models import InboundEmail
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(1)
+        return execute(sql, params, many, context)
+
+    cpu, started = time.process_time(), time.perf_counter()
+    with connection.execute_wrapper(count):
+        rows = [inbound_receive(raw, InboundEmail.Source.PIPE) for raw in raws]
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return rows, wall, cpu, len(queries)
+
+
+def run(count, profile=False):
+    senders, openers = messages(count + 10)
+    timed(openers[count:])  # warm-up: templates, translations, caches, connection
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    rows, opened, open_cpu, open_q = timed(openers[:count])
+    threaded, answered, reply_cpu, reply_q = timed(replies_for(rows, senders))
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     pairs = zip(threaded, rows, strict=True)
     ok = sum(bool(r.ticket_id == o.ticket_id and r.ticket_message_id) for r, o in pairs)
-    return opened, answered, ok, time.process_time() - cpu
+    return {
+        "opened": opened,
+        "answered": answered,
+        "ok": ok,
+        "open_cpu": open_cpu,
+        "reply_cpu": reply_cpu,
+        "open_q": open_q,
+        "reply_q": reply_q,
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--database-url", help="a throw-away PostgreSQL database (emptied)")
+    parser.add_argument("--preload", type=int, default=0, help="tickets written before measuring")
+    parser.add_argument("--profile", action="store_true", help="cProfile of the measured part")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        setup(directory)
-        opened, answered, ok, cpu = run(args.count)
-    print(f"python {platform.python_version()} on {platform.machine()}, SQLite WAL, {args.count}")
-    print(f"new cases : {args.count / opened:7.1f} messages/s")
-    print(f"replies   : {args.count / answered:7.1f} messages/s ({ok}/{args.count} threaded)")
-    total = 2 * args.count / (opened + answered)
-    print(f"overall   : {total:7.1f} messages/s (wall clock)")
-    print(f"CPU       : {1000 * cpu / (2 * args.count):7.1f} ms per message (this process)")
+        setup(directory, args.database_url)
+        from django.db import connection
+
+        if args.preload:
+            started = time.perf_counter()
+            preload(args.preload)
+            print(f"preloaded {args.preload} tickets in {time.perf_counter() - started:.0f} s")
+        r = run(args.count, args.profile)
+        vendor = connection.vendor
+    n = args.count
+    print(f"python {platform.python_version()} on {platform.machine()}, {vendor}, {n} + {n}")
+    print(
+        f"new cases : {n / r['opened']:7.1f} messages/s  "
+        f"{1000 * r['open_cpu'] / n:5.1f} ms CPU  {r['open_q'] / n:5.1f} queries per message"
+    )
+    print(
+        f"replies   : {n / r['answered']:7.1f} messages/s  "
+        f"{1000 * r['reply_cpu'] / n:5.1f} ms CPU  {r['reply_q'] / n:5.1f} queries per message"
+        f"  ({r['ok']}/{n} threaded)"
+    )
+    total = 2 * n / (r["opened"] + r["answered"])
+    cpu = 1000 * (r["open_cpu"] + r["reply_cpu"]) / (2 * n)
+    print(f"overall   : {total:7.1f} messages/s (wall clock), {cpu:.1f} ms CPU per message")
 
 
 if __name__ == "__main__":

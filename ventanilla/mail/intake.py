@@ -25,6 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,7 @@ from ventanilla.mail.inbound.parse import parse_email
 from ventanilla.mail.inbound.reply import strip_signature, visible_reply
 from ventanilla.mail.models import InboundEmail, IntakeAddress, OutboundEmail
 from ventanilla.mail.services import REPLY_TOKEN_PURPOSE, email_enqueue
+from ventanilla.mail.stamps import StampedCache
 from ventanilla.organizations.models import Contact, Organization
 from ventanilla.organizations.services import contact_pending_create
 from ventanilla.tickets.models import Channel, Event, Ticket
@@ -70,8 +74,8 @@ def inbound_receive(raw, source, *, detail="", envelope_to=()):
     """Store one raw message, then process it. Returns the InboundEmail row."""
     inbound, _created = inbound_store(raw, source, detail=detail, envelope_to=envelope_to)
     if inbound.state == State.RECEIVED:
-        inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
-        inbound.refresh_from_db()
+        # The row as processing left it (saved): no second read of the raw bytes.
+        inbound = inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
     return inbound
 
 
@@ -106,9 +110,6 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
         log.exception("parse failed while storing")
         message_id, sender, subject, sent_at = "", "", "", None
     key, digest = dedupe_key(raw, message_id)
-    existing = InboundEmail.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return existing, False
     row = InboundEmail(
         raw=raw,
         source=source,
@@ -122,9 +123,11 @@ def inbound_store(raw, source, *, detail="", envelope_to=()):
         sent_at=sent_at,
     )
     try:
+        # INSERT first, the unique dedupe key decides (perf-writes: a duplicate is the rare
+        # case; it costs the failed INSERT plus one read, a new message no read at all).
         with transaction.atomic():
-            row.save()
-    except IntegrityError:  # stored meanwhile by another worker
+            row.save(force_insert=True)
+    except IntegrityError:  # stored before (same Message-ID or bytes), or by another worker
         return InboundEmail.objects.get(dedupe_key=key), False
     row.parsed = parsed  # not a field: spares processing a second parse of the same bytes
     return row, True
@@ -137,13 +140,13 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
     """Process one stored message in its own transaction; any failure quarantines it."""
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+            inbound = _locked(inbound_id, raw=parsed is None)
             if inbound.state != State.RECEIVED:
                 return inbound
             inbound.attempts += 1
             _process(inbound, now or timezone.now(), parsed)
             inbound.processed_at = timezone.now()
-            inbound.save()
+            inbound.save(update_fields=PROCESSED_FIELDS)
             return inbound
     except Quarantine as stop:
         return _quarantine(inbound_id, stop.reason, stop.detail)
@@ -153,14 +156,31 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
         return _quarantine(inbound_id, "error", detail)
 
 
+PROCESSED_FIELDS = [
+    "state",
+    "reason",
+    "error",
+    "attempts",
+    "processed_at",
+    "ticket",
+    "ticket_message",
+]
+
+
+def _locked(inbound_id, *, raw):
+    """The row, locked; the raw bytes (the biggest column) are read only when needed."""
+    rows = InboundEmail.objects.select_for_update()
+    return rows.get(pk=inbound_id) if raw else rows.defer("raw").get(pk=inbound_id)
+
+
 def _quarantine(inbound_id, reason, detail):
     with transaction.atomic():
-        inbound = InboundEmail.objects.select_for_update().get(pk=inbound_id)
+        inbound = _locked(inbound_id, raw=False)
         inbound.state, inbound.reason = State.QUARANTINED, reason
         inbound.error = db_text(detail)[:20000]
         inbound.attempts = (inbound.attempts or 0) + (0 if reason != "error" else 1)
         inbound.processed_at = timezone.now()
-        inbound.save()
+        inbound.save(update_fields=PROCESSED_FIELDS)
     return inbound
 
 
@@ -186,7 +206,7 @@ def inbound_release_held():
     ).order_by("sent_at", "pk")
     released = 0
     for inbound in held.iterator():
-        active = Contact.objects.filter(email__iexact=inbound.sender, state=Contact.State.ACTIVE)
+        active = contacts_by_email(inbound.sender).filter(state=Contact.State.ACTIVE)
         if active.exists():
             inbound_reprocess_now(inbound=inbound)
             released += 1
@@ -210,6 +230,12 @@ class _Mail:
     sender: str
     recipients: list
     now: object
+    addresses: dict = None  # intake addresses, read once per message (perf-writes)
+
+    def intake_addresses(self):
+        if self.addresses is None:
+            self.addresses = intake_addresses()
+        return self.addresses
 
 
 def _process(inbound, now, parsed=None):
@@ -219,11 +245,12 @@ def _process(inbound, now, parsed=None):
         return _ignore(inbound, "automated", "; ".join(parsed.flags.reasons))
     if not _valid_email(mail.sender):
         raise Quarantine("no_sender", _("The message has no valid sender address."))
-    if _is_our_address(mail.sender):
+    if _is_our_address(mail.sender, mail):
         return _ignore(inbound, "loop", _("Sent by one of our own addresses."))
     _check_flood(mail)
     contacts = list(
-        Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.ACTIVE)
+        contacts_by_email(mail.sender)
+        .filter(state=Contact.State.ACTIVE)
         .select_related("organization", "user")
         .order_by("pk")
     )
@@ -250,9 +277,7 @@ def _ignore(inbound, reason, detail=""):
 
 def _check_flood(mail):
     limit = settings.VENTANILLA_INTAKE_FLOOD_PER_HOUR
-    recent = InboundEmail.objects.filter(
-        sender=mail.sender, received_at__gte=mail.now - timedelta(hours=1)
-    ).exclude(pk=mail.inbound.pk)
+    recent = recent_from_sender(mail.sender, mail.now - timedelta(hours=1), mail.inbound.pk)
     if recent.count() >= limit:
         raise Quarantine(
             "flood",
@@ -281,20 +306,33 @@ def _base_address(address):
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def _is_our_address(address):
+def _load_intake_addresses():
+    return {a.address.lower(): a for a in IntakeAddress.objects.all()}
+
+
+_INTAKE_ADDRESSES = StampedCache(_load_intake_addresses)  # perf-writes: mail/stamps.py
+
+
+def intake_addresses():
+    """{lower-cased address: IntakeAddress}, active or not (kept in memory until one changes)."""
+    return _INTAKE_ADDRESSES.get()
+
+
+def _is_our_address(address, mail=None):
     base = _base_address(address)
     ours = {
         f"{settings.VENTANILLA_INTAKE_REPLY_LOCALPART}@{settings.VENTANILLA_INTAKE_DOMAIN}",
         settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >").lower(),
     }
-    return base in ours or IntakeAddress.objects.filter(address__iexact=base).exists()
+    known = mail.intake_addresses() if mail is not None else intake_addresses()
+    return base in ours or base in known
 
 
-def intake_address_for(recipients):
-    bases = [_base_address(address) for address in recipients]
-    found = {a.address.lower(): a for a in IntakeAddress.objects.filter(is_active=True)}
-    for base in bases:
-        if base in found:
+def intake_address_for(recipients, addresses=None):
+    """The first active intake address among `recipients` (+tags ignored), or None."""
+    found = intake_addresses() if addresses is None else addresses
+    for base in (_base_address(address) for address in recipients):
+        if base in found and found[base].is_active:
             return found[base]
     return None
 
@@ -304,7 +342,7 @@ def _find_thread(mail, org_ids):
     if not org_ids:
         return None
     for ticket_id in _thread_candidates(mail):
-        ticket = Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).first()
+        ticket = ticket_of_organizations(ticket_id, org_ids).first()
         if ticket is not None:
             return ticket
     return None
@@ -322,7 +360,7 @@ def _thread_candidates(mail):
             if ticket_id is not None:
                 yield ticket_id
     for number in CASE_NUMBER.findall(db_text(parsed.subject)):
-        yield from Ticket.objects.filter(number=number.upper()).values_list("pk", flat=True)
+        yield from ticket_ids_by_number(number)
 
 
 def _token_ticket_id(token):
@@ -333,10 +371,47 @@ def _token_ticket_id(token):
 
 
 def _tickets_of_message_id(message_id):
-    inbound = InboundEmail.objects.filter(message_id=message_id, ticket__isnull=False)
-    yield from inbound.values_list("ticket_id", flat=True)[:1]
-    outbound = OutboundEmail.objects.filter(message_id=f"<{message_id}>", ticket__isnull=False)
-    yield from outbound.values_list("ticket_id", flat=True)[:1]
+    yield from inbound_ticket_ids(message_id)
+    yield from outbound_ticket_ids(message_id)
+
+
+# ---- the lookups of every message, each served by an index whatever the size of the tables
+# (mail/tests/test_intake_indexes.py checks the PostgreSQL plans) ------------------------------
+
+
+def recent_from_sender(sender, since, exclude_pk):
+    """Flood check: (sender, received_at) index."""
+    rows = InboundEmail.objects.filter(sender=sender, received_at__gte=since)
+    return rows.exclude(pk=exclude_pk)
+
+
+def inbound_ticket_ids(message_id):
+    """The case of a stored incoming Message-ID: message_id index."""
+    rows = InboundEmail.objects.filter(message_id=message_id, ticket__isnull=False)
+    return rows.order_by().values_list("ticket_id", flat=True)[:1]
+
+
+def outbound_ticket_ids(message_id):
+    """The case of one of our Message-IDs: unique message_id."""
+    rows = OutboundEmail.objects.filter(message_id=f"<{message_id}>", ticket__isnull=False)
+    return rows.order_by().values_list("ticket_id", flat=True)[:1]
+
+
+def ticket_ids_by_number(number):
+    """`[C/2026/41]` in the subject: unique number."""
+    return Ticket.objects.filter(number=number.upper()).order_by().values_list("pk", flat=True)
+
+
+def contacts_by_email(email):
+    """Contacts with this email whatever its case, through `contact_email_upper_idx`: both sides
+    upper-cased by the database (the same function the index was built with; `iexact` would be
+    a LIKE on SQLite, which no index serves)."""
+    return Contact.objects.filter(Exact(Upper("email"), Upper(Value(email))))
+
+
+def ticket_of_organizations(ticket_id, org_ids):
+    """A candidate case, only if it belongs to one of the sender's organizations: primary key."""
+    return Ticket.objects.filter(pk=ticket_id, organization_id__in=org_ids).order_by()
 
 
 # ---- outcomes ----------------------------------------------------------------------------------
@@ -344,7 +419,7 @@ def _tickets_of_message_id(message_id):
 
 def _unknown_sender(mail):
     domain = mail.sender.rpartition("@")[2]
-    known = Contact.objects.filter(email__iexact=mail.sender, state=Contact.State.PENDING)
+    known = contacts_by_email(mail.sender).filter(state=Contact.State.PENDING)
     pending = known.select_related("organization").order_by("pk").first()
     organization = (
         pending.organization  # e.g. someone put in CC earlier, not approved yet
@@ -370,7 +445,7 @@ def _unknown_sender(mail):
 
 def _open(mail, contact):
     parsed, inbound = mail.parsed, mail.inbound
-    route = intake_address_for(mail.recipients)
+    route = intake_address_for(mail.recipients, mail.intake_addresses())
     accepted, refused = _attachments(parsed)
     text = db_text(strip_signature(parsed.text_body) or parsed.subject or "-")
     subject = db_text(parsed.subject).strip() or _("(no subject)")
@@ -383,13 +458,12 @@ def _open(mail, contact):
         severity=route.severity if route else "C",
         request_type=route.request_type if route else None,
         attachments=accepted,
+        team=route.team if route is not None and route.team_id else None,
+        in_reply_to=db_text(parsed.message_id),  # the acknowledgement answers this message
         now=mail.now,
     )
-    if route is not None and route.team_id:
-        Ticket.objects.filter(pk=ticket.pk).update(team_id=route.team_id)
     _authorize_cc(mail, ticket, contact)
     inbound.ticket, inbound.state = ticket, State.PROCESSED
-    _answer_in_thread(ticket, db_text(parsed.message_id))
     _tell_refused(mail, ticket, contact, refused)
 
 
@@ -427,24 +501,13 @@ def _reply(mail, ticket, contact):
     _tell_refused(mail, ticket, contact, refused)
 
 
-def _answer_in_thread(ticket, message_id):
-    """The acknowledgement written by ticket_open (not sent yet: after commit) answers the
-    customer's message, so that their mail client shows it in the same conversation."""
-    if not message_id:
-        return
-    for email in OutboundEmail.objects.filter(ticket=ticket, state=OutboundEmail.State.QUEUED):
-        if "In-Reply-To" not in email.headers:
-            email.headers |= {"In-Reply-To": f"<{message_id}>", "References": f"<{message_id}>"}
-            email.save(update_fields=["headers"])
-
-
 def _authorize_cc(mail, ticket, sender_contact):
     """People in CC become authorised contacts of the case (seed 003)."""
     for address in mail.parsed.cc + mail.parsed.to:
         email = db_text(address.email).lower()
-        if not _valid_email(email) or email == mail.sender or _is_our_address(email):
+        if not _valid_email(email) or email == mail.sender or _is_our_address(email, mail):
             continue
-        known = Contact.objects.filter(organization=ticket.organization, email__iexact=email)
+        known = contacts_by_email(email).filter(organization=ticket.organization)
         contact = known.first()
         if contact is None:
             contact = contact_pending_create(

@@ -161,3 +161,20 @@ class InboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.sender}: {self.subject}"
+
+
+class ConfigStamp(models.Model):
+    """A token that changes whenever some read-mostly configuration changes (intake addresses,
+    SLA policies, their targets and calendars), so that every process may keep that
+    configuration in memory and re-read it only when the token it reads differs (perf-writes,
+    `mail/stamps.py`). Rolled back with the transaction that changed it, like the data."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("configuration stamp")
+        verbose_name_plural = _("configuration stamps")
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"

@@ -72,8 +72,54 @@ def email_enqueue(*, template, to, context, language=None, ticket=None, headers=
         headers={"Auto-Submitted": "auto-generated", **thread_headers(ticket), **(headers or {})},
         message_id=new_message_id(domain),
     )
-    transaction.on_commit(lambda: _enqueue_send(email.pk))
+    fresh = getattr(ticket, "_thread_ids", None)
+    if fresh is not None and template not in STAFF_ONLY_TEMPLATES:
+        fresh.append((email.message_id, email.created_at))
+    _send_after_commit(email.pk)
     return email
+
+
+def _send_after_commit(email_id):
+    """One send task per transaction, whatever the number of emails it queues (perf-writes):
+    the id joins the list of a send already registered in this transaction when that hook is
+    still pending and was registered outside every savepoint we are in (so no rollback can drop
+    the hook without also dropping this row); otherwise a new hook and list. An id whose row a
+    savepoint rolled back finds no row at send time and is skipped; a row whose task never ran
+    is picked up by the `outbox_retry` sweep (state queued, next attempt due)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue_send_many([email_id])
+        return
+    batch = getattr(connection, "_ventanilla_send_batch", None)
+    if batch is not None and _still_pending(connection, batch):
+        if email_id not in batch.ids:
+            batch.ids.append(email_id)
+        return
+    batch = _SendBatch([email_id])
+    connection._ventanilla_send_batch = batch
+    transaction.on_commit(batch)
+
+
+class _SendBatch:
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __call__(self):
+        _enqueue_send_many(self.ids)
+
+
+def _still_pending(connection, batch):
+    savepoints = set(connection.savepoint_ids)
+    return any(hook is batch and sids <= savepoints for sids, hook, *_ in connection.run_on_commit)
+
+
+def _enqueue_send_many(email_ids):
+    from ventanilla.mail.tasks import send_outbound_email, send_outbound_emails
+
+    if len(email_ids) == 1:
+        send_outbound_email.enqueue(email_ids[0])
+    else:
+        send_outbound_emails.enqueue(list(email_ids))
 
 
 def case_links(ticket):
@@ -96,9 +142,16 @@ def reply_address(ticket):
 
 def thread_headers(ticket):
     """Reply-To with the case token, and In-Reply-To / References to the case's earlier mail,
-    so that mail clients keep the conversation together and replies find their case."""
+    so that mail clients keep the conversation together and replies find their case.
+
+    While `ticket_open` notifies, the new case carries `_thread_ids`, the (Message-ID, time) of
+    the customer-visible mail queued so far in that call: nothing else can exist yet, so the two
+    queries are spared (perf-writes)."""
     if ticket is None or ticket.pk is None:
         return {}
+    fresh = getattr(ticket, "_thread_ids", None)
+    if fresh is not None:  # a case being opened: its only mail is what we queued (no query)
+        return _thread_headers(ticket, fresh[-THREAD_REFERENCES:])
     from ventanilla.mail.models import InboundEmail
 
     outbound = (
@@ -116,6 +169,10 @@ def thread_headers(ticket):
         + [(f"<{mid}>", at) for mid, at in inbound.order_by("-received_at")[:THREAD_REFERENCES]],
         key=lambda pair: pair[1],
     )[-THREAD_REFERENCES:]
+    return _thread_headers(ticket, earlier)
+
+
+def _thread_headers(ticket, earlier):
     headers = {"Reply-To": reply_address(ticket)}
     if earlier:
         headers["In-Reply-To"] = earlier[-1][0]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -231,7 +232,14 @@ class Contact(models.Model):
                 name="contact_regional_manager_has_region",
             ),
         ]
-        indexes = [models.Index(fields=["email"]), models.Index(fields=["organization", "state"])]
+        indexes = [
+            models.Index(fields=["email"]),
+            models.Index(fields=["organization", "state"]),
+            # Email intake finds the sender case-insensitively on every message: the lookup is
+            # written as UPPER(email) = UPPER(%s) (contacts_by_email) so that this index serves
+            # it on SQLite and PostgreSQL alike (iexact compiles to LIKE on SQLite: no index).
+            models.Index(Upper("email"), name="contact_email_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} <{self.email}>"

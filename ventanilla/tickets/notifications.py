@@ -10,6 +10,7 @@ from django.urls import reverse
 from ventanilla.accounts.selectors import emails_opted_out
 from ventanilla.lib.tokens import BadToken, make_token, read_token
 from ventanilla.mail.services import email_enqueue
+from ventanilla.mail.stamps import StampedCache
 from ventanilla.tickets.workflow import Status
 
 CUSTOMER_STATUSES = {
@@ -29,10 +30,13 @@ def _language(contact):
 
 def customer_recipients(ticket):
     """(email, language) for the requester and every participant of the case."""
-    contacts = [
-        ticket.requester,
-        *(p.contact for p in ticket.participants.select_related("contact__user")),
-    ]
+    opening = getattr(ticket, "_opening_participants", None)  # set by ticket_open: no query
+    participants = (
+        opening
+        if opening is not None
+        else [p.contact for p in ticket.participants.select_related("contact__user")]
+    )
+    contacts = [ticket.requester, *participants]
     seen, recipients = set(), []
     for contact in contacts:
         if contact.email.lower() not in seen and contact.state == contact.State.ACTIVE:
@@ -41,7 +45,7 @@ def customer_recipients(ticket):
     return recipients
 
 
-def _to_customers(template, ticket, context=None, *, kind=None):
+def _to_customers(template, ticket, context=None, *, kind=None, headers=None):
     """`kind` is the preference that may switch this email off (None: mandatory)."""
     recipients = customer_recipients(ticket)
     if kind is not None:
@@ -54,12 +58,15 @@ def _to_customers(template, ticket, context=None, *, kind=None):
             language=language,
             ticket=ticket,
             context={"ticket": ticket, **(context or {})},
+            headers=headers,
         )
 
 
-def ticket_received(ticket):
-    """The acknowledgement to the customer (mandatory) and "new case" to the agents."""
-    _to_customers("ticket_received", ticket)
+def ticket_received(ticket, *, in_reply_to=""):
+    """The acknowledgement to the customer (mandatory) and "new case" to the agents.
+    `in_reply_to`: the customer's email that opened the case, which the acknowledgement answers."""
+    headers = {"In-Reply-To": f"<{in_reply_to}>", "References": f"<{in_reply_to}>"}
+    _to_customers("ticket_received", ticket, headers=headers if in_reply_to else None)
     new_case_for_agents(ticket)
 
 
@@ -195,20 +202,41 @@ def _to_users(template, ticket, users, *, kind, actor=None, context=None):
         )
 
 
-def new_case_for_agents(ticket):
+def _load_agents_to_notify():
+    """The active agents' users by team, those of L1 teams, and the supervisors (the fallback
+    when no L1 team has anyone), each list in agent order without repeats."""
     from ventanilla.staff.models import Agent, Tier
 
-    agents = _active_agents()
-    if ticket.team_id:
-        chosen = list(agents.filter(teams=ticket.team_id).distinct())
-    else:
-        chosen = list(agents.filter(teams__tier=Tier.L1).distinct())
-        if not chosen:
-            chosen = list(agents.filter(role=Agent.Role.SUPERVISOR))
+    by_team, l1, supervisors = {}, [], []
+    for agent in _active_agents().prefetch_related("teams").order_by("pk"):
+        user = agent.user
+        for team in agent.teams.all():
+            by_team.setdefault(team.pk, []).append(user)
+            if team.tier == Tier.L1 and user not in l1:
+                l1.append(user)
+        if agent.role == Agent.Role.SUPERVISOR:
+            supervisors.append(user)
+    return {"team": by_team, "l1": l1, "supervisors": supervisors}
+
+
+# Kept per process behind the configuration stamp (mail/stamps.py: saves of Agent, Team, User
+# and team memberships change it); read-only users, shared by every case opened (perf-writes).
+_agents_cache = StampedCache(_load_agents_to_notify)
+
+
+def agents_to_notify(team_id):
+    """Users told of a new case: its team's agents, else the L1 agents, else the supervisors."""
+    agents = _agents_cache.get()
+    if team_id:
+        return agents["team"].get(team_id, [])
+    return agents["l1"] or agents["supervisors"]
+
+
+def new_case_for_agents(ticket):
     _to_users(
         "agent_new_case",
         ticket,
-        [a.user for a in chosen],
+        agents_to_notify(ticket.team_id),
         kind="team_new_case",
         actor=ticket.created_by,
     )

@@ -135,10 +135,17 @@ def ticket_open(
     participants=(),
     attachments=(),
     series=None,
+    team=None,
+    in_reply_to="",
     now=None,
     _allow_pending_requester=False,
 ):
-    """Open a case for `requester` (a Contact). Returns the new Ticket."""
+    """Open a case for `requester` (a Contact). Returns the new Ticket.
+
+    `team`: the team the case starts in (email intake routes by address); its agents hear of
+    the new case instead of the L1 teams. `in_reply_to`: the Message-ID (without <>) of the
+    customer's own email that opened the case: the acknowledgement answers it, so that mail
+    clients keep it in the same conversation."""
     now = now or timezone.now()
     _check_open_permission(by, requester)
     _check_open_fields(
@@ -158,11 +165,12 @@ def ticket_open(
     ticket = Ticket.objects.create(
         number=next_ticket_number(series=series, year=now.year),
         organization=requester.organization,
-        site=site or requester.site,
+        site_id=site.pk if site is not None else requester.site_id,  # no query for the site
         requester=requester,
         product=product,
         product_version=product_version,
         request_type=request_type,
+        team=team,
         subject=subject.strip(),
         description=description.strip(),
         severity=severity,
@@ -185,7 +193,13 @@ def ticket_open(
         _check_participant(ticket, contact, by)
         _add_participant(ticket, contact, by, now)
     sla.sla_ticket_opened(ticket=ticket, now=now)
-    notifications.ticket_received(ticket)
+    # perf-writes: what notifying would otherwise read back: the case has no mail yet
+    # (mail.services.thread_headers) and its participants are the ones just added.
+    ticket._thread_ids, ticket._opening_participants = [], list(dict.fromkeys(participants))
+    try:
+        notifications.ticket_received(ticket, in_reply_to=in_reply_to)
+    finally:
+        del ticket._thread_ids, ticket._opening_participants
     search_index_ticket(ticket.pk)
     return ticket
 

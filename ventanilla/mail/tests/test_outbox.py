@@ -14,7 +14,7 @@ def ticket(make_ticket):
     return make_ticket()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_sent_before_commit_and_everything_after(ticket):
     mail.outbox.clear()
     with transaction.atomic():
@@ -32,7 +32,7 @@ def test_nothing_is_sent_before_commit_and_everything_after(ticket):
     assert OutboundEmail.objects.get(to=["ana@example.es"]).state == OutboundEmail.State.SENT
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rolled_back_transaction_sends_nothing(ticket):
     mail.outbox.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -118,3 +118,59 @@ def test_case_emails_link_to_the_case_itself(ticket, settings):
     )
     link = f"{settings.SITE_URL}/area/casos/{ticket.number}/"
     assert link in email.body_text and link in email.body_html
+
+
+def _queue(ticket, to):
+    return email_enqueue(template="ticket_received", to=[to], ticket=ticket, context={})
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_send_task_per_transaction_sends_every_email(ticket, monkeypatch):
+    from ventanilla.mail import services
+
+    batches = []
+    real = services._enqueue_send_many
+    monkeypatch.setattr(
+        services, "_enqueue_send_many", lambda ids: batches.append(ids) or real(ids)
+    )
+    mail.outbox.clear()
+    with transaction.atomic():
+        queued = [_queue(ticket, f"p{n}@example.es") for n in range(3)]
+        assert mail.outbox == []
+    assert batches == [[email.pk for email in queued]]  # one task for the three
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "p0@example.es",
+        "p1@example.es",
+        "p2@example.es",
+    ]
+    states = OutboundEmail.objects.filter(pk__in=[e.pk for e in queued]).values_list("state")
+    assert set(states) == {(OutboundEmail.State.SENT,)}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rolled_back_savepoint_loses_neither_the_emails_before_nor_after_it(ticket):
+    mail.outbox.clear()
+    with transaction.atomic():
+        _queue(ticket, "before@example.es")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _queue(ticket, "inside@example.es")  # its row is rolled back: nothing to send
+            raise RuntimeError
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _queue(ticket, "first-in-savepoint@example.es")
+            raise RuntimeError
+        _queue(ticket, "after@example.es")
+    assert sorted(m.to[0] for m in mail.outbox) == ["after@example.es", "before@example.es"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_emails_queued_after_a_rolled_back_first_one_are_still_sent(ticket):
+    mail.outbox.clear()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _queue(ticket, "dropped@example.es")  # registers the transaction's send, dropped
+            raise RuntimeError
+        _queue(ticket, "kept@example.es")
+        _queue(ticket, "kept2@example.es")
+    assert sorted(m.to[0] for m in mail.outbox) == ["kept2@example.es", "kept@example.es"]
+    kept = [e for e in OutboundEmail.objects.all() if e.to[0].startswith("kept")]
+    assert [e.state for e in kept] == [OutboundEmail.State.SENT] * 2

@@ -74,3 +74,23 @@ def test_concurrent_openings_never_share_a_number(cast):
     year = datetime.now(UTC).year
     assert sorted(int(n.rsplit("/", 1)[1]) for n in numbers) == list(range(1, total + 1))
     assert TicketCounter.objects.get(series="C", year=year).last == total
+
+
+@pytest.mark.django_db
+def test_a_number_costs_one_statement_once_the_counter_exists(django_assert_num_queries):
+    with transaction.atomic():
+        next_ticket_number(series="B", year=2026)
+        with django_assert_num_queries(1):  # UPDATE … RETURNING
+            assert next_ticket_number(series="B", year=2026) == "B/2026/2"
+    assert TicketCounter.objects.get(series="B", year=2026).last == 2
+
+
+@pytest.mark.django_db
+def test_numbering_without_returning_falls_back_to_the_locked_row(monkeypatch):
+    from ventanilla.tickets import numbering
+
+    monkeypatch.setattr(numbering, "_can_return_from_update", lambda: False)
+    with transaction.atomic():
+        first = next_ticket_number(series="B", year=2026)
+        second = next_ticket_number(series="B", year=2026)
+    assert (first, second) == ("B/2026/1", "B/2026/2")
