@@ -37,7 +37,8 @@ def table(results):
     name = peer.get("name", "peer")
     lines = [
         f"**{results['db']}, {results['tickets']:,} cases** — started {results['started']}, "
-        f"load average at start {results['machine']['load_average_at_start']:.1f}"
+        f"load average at start {results['machine']['load_average_at_start']:.1f}, "
+        f"{results.get('connections', 8)} connections"
         + (f"; {name} {peer.get('version', '')} with {peer['tickets']:,} tickets" if peer else ""),
         "",
         f"| metric | Ventanilla req/s | p50 / p95 / p99 ms | {name} req/s | p50 / p95 / p99 ms "

@@ -72,6 +72,7 @@ def main():
     parser.add_argument("--peer-tickets", type=int, default=None, help="default: --tickets")
     parser.add_argument("--only", default="", help="comma-separated metric names")
     parser.add_argument("--fresh", action="store_true", help="drop the seeded data first")
+    parser.add_argument("--label", default="", help="suffix of the results file name")
     parser.add_argument("--seed-only", action="store_true", help="prepare the data and stop")
     args = parser.parse_args()
     results = Bench(args).run()
@@ -94,6 +95,7 @@ class Bench:
             shutil.rmtree(self.workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         results = {"machine": machine(), "tickets": args.tickets, "db": args.db, "metrics": {}}
+        results["connections"] = args.connections
         results["started"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         try:
             self._database()
@@ -111,7 +113,8 @@ class Bench:
                 self._peer(results)
         finally:
             self._stop_pg_if_running()
-        out = HERE / "results" / f"{args.db}-{args.tickets}.json"
+        label = f"-{args.label}" if args.label else ""
+        out = HERE / "results" / f"{args.db}-{args.tickets}{label}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         print(f"\nResults written to {out.relative_to(ROOT)}")
