@@ -70,6 +70,8 @@ def _rate(side):
         return "—"
     if "error" in side:
         return "failed"
+    if side.get("requests") == 0:
+        return "none in 10 s"
     value = side["per_second"]
     failed = side.get("errors", 0) + side.get("bad_status", 0)
     text = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
@@ -77,7 +79,7 @@ def _rate(side):
 
 
 def _lat(side):
-    if not side or "p99_ms" not in side:
+    if not side or "p99_ms" not in side or side.get("requests") == 0:
         return "—"
     return f"{side['p50_ms']:.0f} / {side['p95_ms']:.0f} / {side['p99_ms']:.0f}"
 
