@@ -47,19 +47,7 @@ def badge_html(clock, now):
 
     if clock is None:
         return "\n"
-    state = display.clock_state(clock, now)
-    business = clock.unit in BUSINESS_UNITS
-    if state in ("ok", "warning"):
-        left = display.duration(display.minutes_left(clock, now), business=business)
-        text = _("%(left)s left") % {"left": left}
-    elif state == "breached" and clock.is_live:
-        late = display.duration(-display.minutes_left(clock, now), business=business)
-        text = _("overdue by %(late)s") % {"late": late}
-    elif state == "paused":
-        left = display.duration(display.minutes_left(clock, now), business=business)
-        text = _("on hold · %(left)s left") % {"left": left}
-    else:
-        text = {"met": _("met"), "breached": _("missed"), "cancelled": _("cancelled")}[state]
+    state, text = display.badge_state_text(clock, now)
     return sla_badge_html(
         {
             "clock": clock,
@@ -68,7 +56,7 @@ def badge_html(clock, now):
             "internal": clock.kind == "internal",
             "text": text,
             "due_text": minute_date_format(local(clock.due_at)),
-            "business": business,
+            "business": clock.unit in BUSINESS_UNITS,
         }
     )
 

@@ -35,6 +35,25 @@ def minutes_left(clock, now=None):
     return clockmath.elapsed(calendar_of(clock.policy), clock.unit, moment, clock.due_at)
 
 
+def badge_state_text(clock, now):
+    """(state, short text) of a clock's badge: "2 h left", "overdue by 15 min", "met"…
+    The one place both the badge template tag and the Python-built queue rows read."""
+    from ventanilla.sla.clockmath import BUSINESS_UNITS
+
+    state = clock_state(clock, now)
+    business = clock.unit in BUSINESS_UNITS
+    if state in ("ok", "warning"):
+        left = duration(minutes_left(clock, now), business=business)
+        return state, _("%(left)s left") % {"left": left}
+    if state == "breached" and clock.is_live:
+        late = duration(-minutes_left(clock, now), business=business)
+        return state, _("overdue by %(late)s") % {"late": late}
+    if state == "paused":
+        left = duration(minutes_left(clock, now), business=business)
+        return state, _("on hold · %(left)s left") % {"left": left}
+    return state, {"met": _("met"), "breached": _("missed"), "cancelled": _("cancelled")}[state]
+
+
 def duration(minutes, *, business=False):
     """2 h 15 min, 45 min, 3 d 4 h (days only for elapsed time: a business day is not 24 h)."""
     minutes = round(abs(minutes))

@@ -105,7 +105,8 @@ def _schedule(clock, calendar):
     )
 
 
-def _start(ticket, policy, target, started_at, now):
+def _new_clock(ticket, policy, target, started_at):
+    """An unsaved clock for `target` of `policy`, its deadline and warning computed."""
     clock = SlaClock(
         ticket=ticket,
         policy=policy,
@@ -116,6 +117,11 @@ def _start(ticket, policy, target, started_at, now):
         started_at=started_at,
     )
     _schedule(clock, calendar_of(policy))
+    return clock
+
+
+def _start(ticket, policy, target, started_at, now):
+    clock = _new_clock(ticket, policy, target, started_at)
     clock.save()
     _event(ticket, Event.Kind.SLA_DEADLINE, clock, now)
     if ticket.status in pause_statuses():
@@ -130,17 +136,7 @@ def _start_targets(ticket, kinds, now, started_at=None):
     for (_kind, target_kind), (policy, target, _m) in resolve_targets(ticket).items():
         if target_kind not in kinds:
             continue
-        clock = SlaClock(
-            ticket=ticket,
-            policy=policy,
-            kind=policy.kind,
-            target=target.target,
-            amount=target.amount,
-            unit=target.unit,
-            started_at=started_at or now,
-        )
-        _schedule(clock, calendar_of(policy))
-        clocks.append(clock)
+        clocks.append(_new_clock(ticket, policy, target, started_at or now))
     if not clocks:
         return clocks
     if not connection.features.can_return_rows_from_bulk_insert:

@@ -5,7 +5,6 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from ventanilla.core.templatetags.ventanilla_ui import local
 from ventanilla.sla import display
@@ -27,19 +26,7 @@ def _live_clocks(ticket):
 
 def badge_context(clock, now=None):
     now = now or timezone.now()
-    state = display.clock_state(clock, now)
-    business = clock.unit in BUSINESS_UNITS
-    if state in ("ok", "warning"):
-        left = display.duration(display.minutes_left(clock, now), business=business)
-        text = _("%(left)s left") % {"left": left}
-    elif state == "breached" and clock.is_live:
-        late = display.duration(-display.minutes_left(clock, now), business=business)
-        text = _("overdue by %(late)s") % {"late": late}
-    elif state == "paused":
-        left = display.duration(display.minutes_left(clock, now), business=business)
-        text = _("on hold · %(left)s left") % {"left": left}
-    else:
-        text = {"met": _("met"), "breached": _("missed"), "cancelled": _("cancelled")}[state]
+    state, text = display.badge_state_text(clock, now)
     due = local(clock.due_at)
     return {
         "clock": clock,
@@ -50,7 +37,7 @@ def badge_context(clock, now=None):
         "due": due,
         "due_text": date_format(due, "DATETIME_FORMAT"),
         "due_short": date_format(due, "SHORT_DATETIME_FORMAT"),
-        "business": business,
+        "business": clock.unit in BUSINESS_UNITS,
     }
 
 
