@@ -19,6 +19,8 @@ TARGETS = {
     "email_intake": (500, None),
 }
 LABELS = {
+    "floor_static": "floor: a static file (reference)",
+    "floor_anonymous": "floor: anonymous login page (reference)",
     "queue_new": "agent queue: sin cualificar",
     "queue_mine": "agent queue: mis casos",
     "queue_breaching": "agent queue: a punto de incumplir",

@@ -286,6 +286,10 @@ class Bench:
         ).encode()
         quote = urllib.parse.quote
         return {
+            # The floor on this machine, for reading the other figures: what gunicorn + wrk do
+            # for a static file (WhiteNoise) and for Django's cheapest page (anonymous, a form).
+            "floor_static": Target(name="floor_static", paths=["/static/css/ventanilla.css"]),
+            "floor_anonymous": Target(name="floor_anonymous", paths=["/cuenta/entrar/"]),
             "queue_new": agent_target("queue_new", ["/consola/colas/sin-cualificar/"], agent),
             "queue_mine": agent_target("queue_mine", ["/consola/colas/mis-casos/"], agent),
             "queue_breaching": agent_target(

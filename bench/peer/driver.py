@@ -263,6 +263,8 @@ class Peer:
         ajax = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
         open_statuses = {"status__in": [1, 2]}  # Open, Reopened: the list page's default
         targets = {
+            # its cheapest page, for reading the other figures (its static files are not served)
+            "floor_anonymous": Target(name="floor_anonymous", paths=["/login/"]),
             "queue_new": Target(
                 name="queue_new",
                 paths=[list_path(open_statuses)],
