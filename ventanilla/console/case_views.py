@@ -127,7 +127,9 @@ def case_detail(request, number):
 @staff_required
 def case_presence_view(request, number):
     """htmx heartbeat: mark me present, list the others, and say if a message arrived since."""
-    ticket = _ticket(request, number)
+    from ventanilla.tickets import polls
+
+    ticket = polls.presence_case(request.user, number)  # floor: id and number, not 8 joins
     composing = request.GET.get("composing") == "1"
     services.presence_touch(ticket=ticket, by=request.user, composing=composing)
     try:
