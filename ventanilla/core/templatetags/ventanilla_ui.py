@@ -87,9 +87,22 @@ ICONS = {
 }
 
 
+_ICON_HTML = {}  # floor: (name, size, label as shown, class) → markup; bounded below
+
+
 @register.simple_tag
 def icon(name, size=18, label="", css_class=""):
     """An inline SVG icon. Decorative (aria-hidden) unless a label is given."""
+    key = (name, size, str(label), css_class)  # str(): a lazy label in the active language
+    html = _ICON_HTML.get(key)
+    if html is None:
+        html = _icon_html(name, size, label, css_class)
+        if len(_ICON_HTML) < 2048:
+            _ICON_HTML[key] = html
+    return html
+
+
+def _icon_html(name, size, label, css_class):
     body = ICONS.get(name, ICONS["info"])
     if label:
         accessible = format_html('role="img" aria-label="{}"', label)
@@ -426,3 +439,75 @@ def _nav_cached(key, build):
             _NAV_CACHE.clear()
         _NAV_CACHE[key] = html
     return html
+
+
+def _language_key():
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils.translation import get_language
+
+    return (get_language(), get_script_prefix(), get_urlconf())
+
+
+class OncePerLanguageNode(template.Node):
+    """`{% once_per_language %}…{% endonce_per_language %}`: the enclosed markup is rendered once
+    per process, language, script prefix and URL configuration, then reused. Only for markup
+    that depends on nothing else (icons, `{% translate %}`, `{% url %}` without per-request
+    arguments, settings such as the brand): no user, request, token or object inside. The node
+    belongs to its compiled template (the cached loader keeps it per process; without that
+    loader every render starts empty)."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = _language_key()
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def once_per_language(parser, token):
+    nodelist = parser.parse(("endonce_per_language",))
+    parser.delete_first_token()
+    return OncePerLanguageNode(nodelist)
+
+
+# The language switch (`components/language_switch.html`, on every page): rendered once per
+# language with two markers where the request's own values go (the CSRF token, the path to come
+# back to), then filled in per request, escaped as the template escapes them.
+_HOLE_TOKEN, _HOLE_PATH = "\x00csrf\x00", "\x00path\x00"
+_SWITCH = {}
+
+
+class _MarkedRequest:
+    def get_full_path(self):
+        return _HOLE_PATH
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context):
+    """`{% include "components/language_switch.html" %}`, the same bytes, without rendering the
+    template on every request."""
+    from django.template.loader import get_template
+    from django.utils.html import escape
+
+    request = context.get("request")
+    token = context.get("csrf_token")
+    if request is None or not token or str(token) == "NOTPROVIDED":
+        return get_template("components/language_switch.html").render(context.flatten(), request)
+    key = _language_key()
+    parts = _SWITCH.get(key)
+    if parts is None:
+        html = get_template("components/language_switch.html").render(
+            {"request": _MarkedRequest(), "csrf_token": _HOLE_TOKEN}
+        )
+        before, rest = html.split(_HOLE_TOKEN)
+        middle, after = rest.split(_HOLE_PATH)
+        parts = _SWITCH[key] = (before, middle, after)
+    before, middle, after = parts
+    return mark_safe(  # noqa: S308 (template output; the two values escaped as it does)
+        before + escape(str(token)) + middle + escape(request.get_full_path()) + after
+    )

@@ -6,7 +6,7 @@ import itertools
 import random
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, RequestContext, Template
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.urls import resolve, reverse
@@ -116,3 +116,126 @@ def test_nav_cache_is_bounded(cast, monkeypatch):
     for viewname in PORTAL_VIEWS:
         _tag("portal_nav", _context(user, viewname))
         assert len(ventanilla_ui._NAV_CACHE) <= 3
+
+
+# ---- the layouts: `{% once_per_language %}` blocks, `{% language_switch %}`, icons ----
+
+LAYOUTS = (
+    "base.html",
+    "layouts/app.html",
+    "layouts/console.html",
+    "layouts/portal.html",
+    "centered.html",
+)
+
+
+def _stripped_engine():
+    """A template engine whose layouts are ours minus the floor's tags (`once_per_language`
+    removed, `language_switch` back to the include): the templates as they were."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import Engine
+    from django.template.backends.django import get_installed_libraries
+
+    directory = Path(settings.BASE_DIR) / "ventanilla" / "templates"
+    sources = {}
+    for path in [directory / "base.html", *directory.glob("layouts/*.html")]:
+        text = path.read_text()
+        text = text.replace("{% once_per_language %}", "").replace("{% endonce_per_language %}", "")
+        text = text.replace(
+            "{% language_switch %}", '{% include "components/language_switch.html" %}'
+        )
+        sources[str(path.relative_to(directory))] = text
+    options = settings.TEMPLATES[0]["OPTIONS"]
+    return Engine(
+        dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]],
+        loaders=[
+            ("django.template.loaders.locmem.Loader", sources),
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ],
+        context_processors=options["context_processors"],
+        libraries=get_installed_libraries(),
+    )
+
+
+def _request(user, path):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = RequestFactory().get(path)
+    request.user = user or AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    request.resolver_match = resolve(path.split("?")[0])
+    return request
+
+
+def _masked(html):
+    import re
+
+    return re.sub(r'csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"', "", html)
+
+
+def test_layouts_render_the_bytes_of_the_templates_without_the_floor_tags(cast, monkeypatch):
+    from django.template.loader import get_template
+
+    monkeypatch.setattr(
+        "ventanilla.tickets.selectors.console_nav_counts",
+        lambda user: {Status.WAITING_FOR_SUPPORT: 2, "mine": 1, "breaching": 0},
+    )
+    old = _stripped_engine()
+    people = {
+        "base.html": [None, cast.agent_l1],
+        "layouts/app.html": [cast.agent_l1, cast.customer, None],
+        "layouts/console.html": [cast.agent_l1, cast.supervisor],
+        "layouts/portal.html": [cast.customer, cast.admin, cast.colleague],
+        "centered.html": [None, cast.customer],
+    }
+    paths = {
+        "layouts/console.html": ["/consola/", "/consola/colas/mis-casos/?page=2&x=<b>"],
+        "layouts/portal.html": ["/area/", '/area/casos/?q="a"&group=open'],
+    }
+    states = []
+    for name in LAYOUTS:
+        for person in people[name]:
+            for path in paths.get(name, ["/cuenta/entrar/?next=/area/%3Fa%3D1&b='x'", "/"]):
+                for language in ("es", "en"):
+                    states.append((name, person, path, language))
+    rng = random.Random(3)
+    for name, person, path, language in [*states, *rng.sample(states, len(states))]:
+        template = name if name != "centered.html" else "layouts/centered.html"
+        user = load_user(person.pk) if person else None
+        with translation.override(language):
+            new = get_template(template).render(request=_request(user, path))
+            reference = old.get_template(template).render(RequestContext(_request(user, path)))
+        assert _masked(new) == _masked(reference), (name, person, path, language)
+        assert "X-CSRFToken" in new
+
+
+def test_language_switch_fills_the_request_values_escaped(cast):
+    from django.template.loader import get_template
+
+    request = _request(None, "/cuenta/entrar/?next=/x&y='a'")
+    html = get_template("layouts/centered.html").render(request=request)
+    assert request.get_full_path() == "/cuenta/entrar/?next=/x&y='a'"
+    assert 'name="next" value="/cuenta/entrar/?next=/x&amp;y=&#x27;a&#x27;"' in html
+    assert "\x00" not in html
+    token = request.META["CSRF_COOKIE"]
+    assert token and html.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_icon_memo_follows_the_language(cast):
+    ventanilla_ui._ICON_HTML.clear()
+    from django.utils.translation import gettext_lazy
+
+    label = gettext_lazy("Menu")
+    with translation.override("es"):
+        spanish = ventanilla_ui.icon("menu", 20, label)
+    with translation.override("en"):
+        english = ventanilla_ui.icon("menu", 20, label)
+    assert spanish != english
+    assert spanish == ventanilla_ui._icon_html("menu", 20, "Menú", "")
+    assert english == ventanilla_ui._icon_html("menu", 20, "Menu", "")
