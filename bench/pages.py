@@ -260,6 +260,13 @@ def _poll_query(number):
     return f"m={m}&e={e}&s={ticket.status}"
 
 
+def _last_message_id(number):
+    from ventanilla.tickets.models import Message
+
+    last = Message.objects.filter(ticket__number=number).order_by("-id").first()
+    return last.pk if last else 0
+
+
 def pages(cast_numbers):
     busy, _other = cast_numbers
     poll = _poll_query(busy)
@@ -278,6 +285,13 @@ def pages(cast_numbers):
         ("queue refresh (htmx)", "agent_l1", "/consola/colas/sin-cualificar/", True),
         ("console case", "agent_l1", f"/consola/casos/{busy}/", False),
         ("console presence (htmx)", "agent_l1", f"/consola/casos/{busy}/presencia/", True),
+        # floor: the heartbeat as the case page sends it (seen = its last message): nothing new
+        (
+            "console presence quiet (htmx)",
+            "agent_l1",
+            f"/consola/casos/{busy}/presencia/?seen={_last_message_id(busy)}",
+            True,
+        ),
         ("portal home", "customer", "/area/", False),
         ("customer list", "customer", "/area/casos/", False),
         ("customer list open", "customer", "/area/casos/?group=open", False),

@@ -136,6 +136,9 @@ def case_presence_view(request, number):
         seen = int(request.GET.get("seen", "0"))
     except ValueError:
         seen = 0
+    if polls.presence_quiet(ticket, request.user, seen):  # floor: one prepared statement
+        context = {"ticket": ticket, "presence": [], "newer": []}
+        return render(request, "console/partials/presence.html", context)
     newer = case_newer_public_messages(ticket, seen).exclude(author=request.user)
     context = {
         "ticket": ticket,

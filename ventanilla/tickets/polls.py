@@ -56,3 +56,36 @@ _NEWS_SQL = _NewsSql()
 def presence_case(user, number):
     """The visible case `number` (404 otherwise) with only what the presence heartbeat uses."""
     return get_ticket_for_user_or_404(user, number, queryset=Ticket.objects.only("id", "number"))
+
+
+def presence_quiet(ticket, user, seen, *, seconds=45, now=None):
+    """True when the console's heartbeat has nothing to show: no other agent on the case in the
+    last `seconds` (`selectors.case_presence`) and no message after `seen` by someone else
+    (`selectors.case_newer_public_messages(...).exclude(author=user)`). One prepared statement;
+    when it says False the view runs those two selectors as before."""
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from ventanilla.tickets.models import CasePresence
+
+    since = (now or timezone.now()) - _dt.timedelta(seconds=seconds)
+    sql = _QUIET_SQL.get("sql")
+    if sql is None:
+        qn = connection.ops.quote_name
+        presence, message = CasePresence._meta.db_table, Message._meta.db_table
+        sql = _QUIET_SQL["sql"] = (
+            f"SELECT EXISTS(SELECT 1 FROM {qn(presence)} WHERE {qn('ticket_id')} = %s "  # noqa: S608
+            f"AND {qn('seen_at')} >= %s AND NOT ({qn('user_id')} = %s)), "
+            f"EXISTS(SELECT 1 FROM {qn(message)} WHERE {qn('ticket_id')} = %s AND {qn('id')} > %s "
+            f"AND ({qn('author_id')} IS NULL OR {qn('author_id')} <> %s))"
+        )
+    params = [ticket.pk, connection.ops.adapt_datetimefield_value(since), user.pk]
+    params += [ticket.pk, seen, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        others, newer = cursor.fetchone()
+    return not (others or newer)
+
+
+_QUIET_SQL = {}
