@@ -260,11 +260,23 @@ def _poll_query(number):
     return f"m={m}&e={e}&s={ticket.status}"
 
 
+def _last_message_id(number):
+    from ventanilla.tickets.models import Message
+
+    last = Message.objects.filter(ticket__number=number).order_by("-id").first()
+    return last.pk if last else 0
+
+
 def pages(cast_numbers):
     busy, _other = cast_numbers
     poll = _poll_query(busy)
     return [
         # (name, role, url, htmx)
+        # floor: what every request pays before its own content (anonymous login page; an
+        # authenticated request answered with a redirect: session, user, role, middleware)
+        ("anonymous login", "anonymous", "/cuenta/entrar/", False),
+        ("agent home redirect (302)", "agent_l1", "/", False),
+        ("customer home redirect (302)", "customer", "/", False),
         ("console home", "agent_l1", "/consola/", False),
         ("queue untriaged", "agent_l1", "/consola/colas/sin-cualificar/", False),
         ("queue mine", "agent_l1", "/consola/colas/mis-casos/", False),
@@ -273,6 +285,13 @@ def pages(cast_numbers):
         ("queue refresh (htmx)", "agent_l1", "/consola/colas/sin-cualificar/", True),
         ("console case", "agent_l1", f"/consola/casos/{busy}/", False),
         ("console presence (htmx)", "agent_l1", f"/consola/casos/{busy}/presencia/", True),
+        # floor: the heartbeat as the case page sends it (seen = its last message): nothing new
+        (
+            "console presence quiet (htmx)",
+            "agent_l1",
+            f"/consola/casos/{busy}/presencia/?seen={_last_message_id(busy)}",
+            True,
+        ),
         ("portal home", "customer", "/area/", False),
         ("customer list", "customer", "/area/casos/", False),
         ("customer list open", "customer", "/area/casos/?group=open", False),
@@ -285,7 +304,7 @@ def pages(cast_numbers):
 def clients(cast_users):
     from django.test import Client
 
-    result = {}
+    result = {"anonymous": Client()}
     for role, user in cast_users.items():
         client = Client()
         client.force_login(user)
@@ -298,7 +317,7 @@ def time_page(client, url, htmx, n):
 
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client.get(url, **headers)  # warm: templates, URL resolver, connection
-    assert response.status_code == 200, (url, response.status_code)
+    assert response.status_code == (302 if url == "/" else 200), (url, response.status_code)
     queries = []
 
     def count(execute, sql, params, many, context):
@@ -483,7 +502,10 @@ def main():
                 f"{r['bytes'] / 1024:6.1f}"
             )
         if args.wrk:
-            cookies = {role: c.cookies["sessionid"].value for role, c in by_role.items()}
+            cookies = {
+                role: c.cookies["sessionid"].value if "sessionid" in c.cookies else ""
+                for role, c in by_role.items()
+            }
             results = run_wrk(page_list, cookies, args.wrk, args.workers, args.connections)
             if results:
                 print(

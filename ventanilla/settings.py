@@ -309,3 +309,12 @@ ANYMAIL = {
         "MAILGUN_WEBHOOK_SIGNING_KEY", "test-signing-key" if TESTING else ""
     )
 }
+
+# --- floor (issue 7 round 3): what every request pays before its own content ---
+# Sessions read and the user loaded (with agent, contact and organization) by prepared raw
+# statements instead of 3–4 ORM queries; nothing about who someone is is cached between
+# requests (ventanilla/accounts/fastauth.py).
+SESSION_ENGINE = "ventanilla.accounts.fastauth"
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")] = (
+    "ventanilla.accounts.fastauth.AuthenticationMiddleware"
+)

@@ -15,6 +15,9 @@ class UserLanguageMiddleware:
         timezone.activate(ZoneInfo(settings.VENTANILLA_DISPLAY_TIME_ZONE))
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language:
+            # floor: the user is loaded now; hand views and templates the object itself rather
+            # than the lazy proxy (each attribute read through it costs a Python call).
+            request.user = user = getattr(user, "_wrapped", user)
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -127,13 +127,18 @@ def case_detail(request, number):
 @staff_required
 def case_presence_view(request, number):
     """htmx heartbeat: mark me present, list the others, and say if a message arrived since."""
-    ticket = _ticket(request, number)
+    from ventanilla.tickets import polls
+
+    ticket = polls.presence_case(request.user, number)  # floor: id and number, not 8 joins
     composing = request.GET.get("composing") == "1"
     services.presence_touch(ticket=ticket, by=request.user, composing=composing)
     try:
         seen = int(request.GET.get("seen", "0"))
     except ValueError:
         seen = 0
+    if polls.presence_quiet(ticket, request.user, seen):  # floor: one prepared statement
+        context = {"ticket": ticket, "presence": [], "newer": []}
+        return render(request, "console/partials/presence.html", context)
     newer = case_newer_public_messages(ticket, seen).exclude(author=request.user)
     context = {
         "ticket": ticket,

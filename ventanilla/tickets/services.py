@@ -853,9 +853,12 @@ def presence_touch(*, ticket, by, composing=False, now=None):
 
     _require_staff(by)
     now = now or timezone.now()
-    CasePresence.objects.update_or_create(
-        ticket=ticket, user=by, defaults={"seen_at": now, "composing": composing}
-    )
+    # floor: every heartbeat after the first is one UPDATE (update_or_create: a transaction, a
+    # locked SELECT and the UPDATE); the first one, or a lost race, takes the locked path.
+    fields = {"seen_at": now, "composing": composing}
+    if CasePresence.objects.filter(ticket=ticket, user=by).update(**fields):
+        return
+    CasePresence.objects.update_or_create(ticket=ticket, user=by, defaults=fields)
 
 
 @transaction.atomic

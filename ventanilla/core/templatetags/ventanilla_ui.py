@@ -87,9 +87,22 @@ ICONS = {
 }
 
 
+_ICON_HTML = {}  # floor: (name, size, label as shown, class) → markup; bounded below
+
+
 @register.simple_tag
 def icon(name, size=18, label="", css_class=""):
     """An inline SVG icon. Decorative (aria-hidden) unless a label is given."""
+    key = (name, size, str(label), css_class)  # str(): a lazy label in the active language
+    html = _ICON_HTML.get(key)
+    if html is None:
+        html = _icon_html(name, size, label, css_class)
+        if len(_ICON_HTML) < 2048:
+            _ICON_HTML[key] = html
+    return html
+
+
+def _icon_html(name, size, label, css_class):
     body = ICONS.get(name, ICONS["info"])
     if label:
         accessible = format_html('role="img" aria-label="{}"', label)
@@ -265,14 +278,33 @@ SECTION_UI = {
 }
 
 
-@register.inclusion_tag("components/sidebar_nav.html", takes_context=True)
-def portal_nav(context):
-    contact = contact_of(context["request"].user)
-    items = []
-    for viewname, label, icon_name, section in PORTAL_NAV:
-        allowed = section is None or (contact is not None and contact.has_section(section))
-        items.append(_nav_item(context, viewname, label, icon_name, allowed=allowed))
+def _portal_allowed(contact):
+    return tuple(
+        section is None or (contact is not None and contact.has_section(section))
+        for _viewname, _label, _icon, section in PORTAL_NAV
+    )
+
+
+def portal_nav_context(context, allowed=None):
+    """The context of `components/sidebar_nav.html` for the customer area's menu."""
+    if allowed is None:
+        allowed = _portal_allowed(contact_of(context["request"].user))
+    items = [
+        _nav_item(context, viewname, label, icon_name, allowed=ok)
+        for (viewname, label, icon_name, _section), ok in zip(PORTAL_NAV, allowed, strict=True)
+    ]
     return {"groups": [(None, items)], "nav_label": _("Customer area")}
+
+
+@register.simple_tag(takes_context=True)
+def portal_nav(context):
+    """The customer area's menu (floor: rendered once per language, page and unlocked sections;
+    see `_nav_cached`)."""
+    allowed = _portal_allowed(contact_of(context["request"].user))
+    return _nav_cached(
+        ("portal", _current_view(context), allowed),
+        lambda: portal_nav_context(context, allowed),
+    )
 
 
 @register.simple_tag
@@ -295,12 +327,30 @@ def any_locked(sections):
     return any(not row[-1] for row in sections or ())
 
 
-@register.inclusion_tag("components/sidebar_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def console_nav(context):
+    """The console's menu (floor: rendered once per language, page, counters and supervisor
+    flag; see `_nav_cached`)."""
     from ventanilla.tickets.selectors import console_nav_counts  # reads: 2 queries, cached
 
     user = context["request"].user
     counts = console_nav_counts(user)
+    supervisor = is_supervisor(user)
+    return _nav_cached(
+        ("console", _current_view(context), tuple(sorted(counts.items())), supervisor),
+        lambda: console_nav_context(context, counts, supervisor),
+    )
+
+
+def console_nav_context(context, counts=None, supervisor=None):
+    """The context of `components/sidebar_nav.html` for the console's menu."""
+    from ventanilla.tickets.selectors import console_nav_counts
+
+    user = context["request"].user
+    if counts is None:
+        counts = console_nav_counts(user)
+    if supervisor is None:
+        supervisor = is_supervisor(user)
     mine = counts["mine"]
 
     def item(viewname, label, icon_name, count=None):
@@ -346,7 +396,7 @@ def console_nav(context):
     )
     # ---- console ----
     work.append(item("console:phone", _("Phone case"), "plus-circle"))
-    if is_supervisor(user):
+    if supervisor:
         groups.append(
             (
                 _("Supervision"),
@@ -361,3 +411,103 @@ def console_nav(context):
             )
         )
     return {"groups": groups, "nav_label": _("Agent console")}
+
+
+# ---- floor ---- (issue 7 round 3: the layout every page pays)
+# The sidebars were rendered through `components/sidebar_nav.html` on every page (≈ 0.8 ms:
+# 15 `reverse()`, lazy labels, icons). Their markup depends only on what the key holds: the
+# active language, the URL configuration and script prefix (the links), the current view (the
+# highlighted item) and the tag's own inputs (counters and supervisor flag; unlocked sections).
+# Each distinct output is rendered once per process from the same template and reused; nothing
+# of a person is in it beyond those inputs, so an entry is correct for anyone with the same key.
+# No staleness: a change of any input is a new key (the console counters themselves are cached
+# upstream for VENTANILLA_NAV_COUNTS_SECONDS). Bounded: emptied when it reaches _NAV_CACHE_MAX.
+_NAV_CACHE = {}
+_NAV_CACHE_MAX = 512
+
+
+def _nav_cached(key, build):
+    from django.template.loader import get_template
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils.translation import get_language
+
+    key = (get_language(), get_script_prefix(), get_urlconf(), *key)
+    html = _NAV_CACHE.get(key)
+    if html is None:
+        html = get_template("components/sidebar_nav.html").render(build())
+        if len(_NAV_CACHE) >= _NAV_CACHE_MAX:
+            _NAV_CACHE.clear()
+        _NAV_CACHE[key] = html
+    return html
+
+
+def _language_key():
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils.translation import get_language
+
+    return (get_language(), get_script_prefix(), get_urlconf())
+
+
+class OncePerLanguageNode(template.Node):
+    """`{% once_per_language %}…{% endonce_per_language %}`: the enclosed markup is rendered once
+    per process, language, script prefix and URL configuration, then reused. Only for markup
+    that depends on nothing else (icons, `{% translate %}`, `{% url %}` without per-request
+    arguments, settings such as the brand): no user, request, token or object inside. The node
+    belongs to its compiled template (the cached loader keeps it per process; without that
+    loader every render starts empty)."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = _language_key()
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def once_per_language(parser, token):
+    nodelist = parser.parse(("endonce_per_language",))
+    parser.delete_first_token()
+    return OncePerLanguageNode(nodelist)
+
+
+# The language switch (`components/language_switch.html`, on every page): rendered once per
+# language with two markers where the request's own values go (the CSRF token, the path to come
+# back to), then filled in per request, escaped as the template escapes them.
+_HOLE_TOKEN, _HOLE_PATH = "\x00csrf\x00", "\x00path\x00"
+_SWITCH = {}
+
+
+class _MarkedRequest:
+    def get_full_path(self):
+        return _HOLE_PATH
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context):
+    """`{% include "components/language_switch.html" %}`, the same bytes, without rendering the
+    template on every request."""
+    from django.template.loader import get_template
+    from django.utils.html import escape
+
+    request = context.get("request")
+    token = context.get("csrf_token")
+    if request is None or not token or str(token) == "NOTPROVIDED":
+        return get_template("components/language_switch.html").render(context.flatten(), request)
+    key = _language_key()
+    parts = _SWITCH.get(key)
+    if parts is None:
+        html = get_template("components/language_switch.html").render(
+            {"request": _MarkedRequest(), "csrf_token": _HOLE_TOKEN}
+        )
+        before, rest = html.split(_HOLE_TOKEN)
+        middle, after = rest.split(_HOLE_PATH)
+        parts = _SWITCH[key] = (before, middle, after)
+    before, middle, after = parts
+    return mark_safe(  # noqa: S308 (template output; the two values escaped as it does)
+        before + escape(str(token)) + middle + escape(request.get_full_path()) + after
+    )
