@@ -350,7 +350,7 @@ class _Batch:
             for mid, ticket_id in inbound_ticket_ids_of(mids):
                 batch.by_inbound.setdefault(mid, ticket_id)
             for mid, ticket_id in outbound_ticket_ids_of(mids):
-                batch.by_outbound.setdefault(mid, ticket_id)
+                batch.by_outbound.setdefault(mid[1:-1], ticket_id)
         if numbers:
             for number, ticket_id in ticket_ids_by_numbers(numbers):
                 batch.by_number.setdefault(number, []).append(ticket_id)
@@ -397,10 +397,31 @@ class _Batch:
             self.unwritten = set()
 
     def write(self):
+        """The rows' outcome in one statement: an UPDATE by primary key run for every row
+        (`executemany`; `bulk_update`'s CASE WHEN costs ≈ 5 ms of Python per row)."""
         if len(self.pending) == 1:
             self.pending[0].save(update_fields=PROCESSED_FIELDS)
         elif self.pending:
-            InboundEmail.objects.bulk_update(self.pending, PROCESSED_FIELDS)
+            _update_rows(self.pending, PROCESSED_FIELDS)
+
+
+def _update_rows(rows, names):
+    """UPDATE these columns of these rows, values prepared by the model's own fields."""
+    meta, connection = InboundEmail._meta, transaction.get_connection()
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # only quoted names of our own model in the text; every value is a parameter
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    params = [
+        [
+            *(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields),
+            row.pk,
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 @transaction.atomic
@@ -433,13 +454,24 @@ def inbound_release_held():
 
 
 def inbound_process_pending():
-    """Messages stored but never processed (a crash between the two steps), oldest first."""
+    """Messages stored but never processed (a crash between the two steps), oldest first, in
+    batches of VENTANILLA_INTAKE_BATCH."""
     ids = InboundEmail.objects.filter(state=State.RECEIVED).order_by("sent_at", "pk")
-    done = 0
-    for inbound_id in ids.values_list("pk", flat=True):
-        inbound_process(inbound_id)
-        done += 1
-    return done
+    ids = list(ids.values_list("pk", flat=True))
+    size = batch_size()
+    if size == 1:
+        for inbound_id in ids:
+            inbound_process(inbound_id)
+        return len(ids)
+    for start in range(0, len(ids), size):
+        inbound_process_batch(
+            [InboundEmail(pk=pk, state=State.RECEIVED) for pk in ids[start : start + size]]
+        )
+    return len(ids)
+
+
+def batch_size():
+    return max(1, int(getattr(settings, "VENTANILLA_INTAKE_BATCH", 50)))
 
 
 @dataclass
@@ -672,12 +704,11 @@ def inbound_ticket_ids_of(message_ids):
 
 
 def outbound_ticket_ids_of(message_ids):
-    """(Message-ID without <>, case) for our emails among `message_ids`: unique message_id."""
+    """("<Message-ID>", case) for our emails among `message_ids` (given without <>): unique
+    message_id."""
     ours = sorted(f"<{message_id}>" for message_id in message_ids)
     rows = OutboundEmail.objects.filter(message_id__in=ours, ticket__isnull=False).order_by()
-    return (
-        (mid[1:-1], ticket_id) for mid, ticket_id in rows.values_list("message_id", "ticket_id")
-    )
+    return rows.values_list("message_id", "ticket_id")
 
 
 def ticket_ids_by_numbers(numbers):
