@@ -324,6 +324,8 @@ class _Batch:
         self.by_inbound = {}  # incoming Message-ID: case
         self.by_outbound = {}  # our Message-ID (without <>): case
         self.by_number = {}  # case number: [case]
+        self.tickets = {}  # candidate case of a thread: the row as the batch began
+        self.touched = set()  # cases a message of the batch went to: read again when needed
         self.pending = []  # rows processed, their UPDATE still to write
         self.unwritten = set()  # cases of those rows (their thread is not in the table yet)
 
@@ -354,6 +356,12 @@ class _Batch:
         if numbers:
             for number, ticket_id in ticket_ids_by_numbers(numbers):
                 batch.by_number.setdefault(number, []).append(ticket_id)
+        candidates = set()
+        for inbound, parsed in items:
+            mail = _Mail(inbound, parsed, "", _recipients(parsed, inbound), now, batch=batch)
+            candidates.update(_thread_candidates(mail))
+        if candidates:
+            batch.tickets = tickets_by_ids(candidates)
         return batch
 
     def recent_count(self, sender, inbound):
@@ -603,9 +611,18 @@ def _find_thread(mail, org_ids):
     """The case this message answers, among cases of the sender's organizations only."""
     if not org_ids:
         return None
+    batch = mail.batch
     for ticket_id in _thread_candidates(mail):
-        ticket = ticket_of_organizations(ticket_id, org_ids).first()
+        if batch is not None and ticket_id in batch.tickets and ticket_id not in batch.touched:
+            # read with the batch's other candidates, and no message of the batch went to it
+            ticket = batch.tickets[ticket_id]
+            if ticket.organization_id not in org_ids:
+                continue
+        else:  # one at a time, a case opened or answered earlier in the batch, or unknown
+            ticket = ticket_of_organizations(ticket_id, org_ids).first()
         if ticket is not None:
+            if batch is not None:
+                batch.touched.add(ticket.pk)
             return ticket
     return None
 
@@ -715,6 +732,11 @@ def ticket_ids_by_numbers(numbers):
     """(number, case) for these upper-cased case numbers: unique number."""
     rows = Ticket.objects.filter(number__in=sorted(numbers)).order_by()
     return rows.values_list("number", "pk")
+
+
+def tickets_by_ids(ticket_ids):
+    """{pk: case} for the candidate cases of a batch's threads: primary key."""
+    return Ticket.objects.order_by().in_bulk(sorted(ticket_ids))
 
 
 def ticket_of_organizations(ticket_id, org_ids):
