@@ -1,7 +1,7 @@
 """Email intake throughput with threading (a benchmark, not a test).
 
     .venv/bin/python bench/email_intake.py [--count 300] [--database-url postgres://…]
-                                           [--preload 100000] [--profile]
+                                           [--preload 100000] [--profile] [--batch K]
 
 Builds a fresh database with the test cast (a temp SQLite file in WAL mode by default; with
 `--database-url` a PostgreSQL database whose role's objects it DROPS first: never point it at
@@ -14,7 +14,9 @@ Tasks use the production backend (django_tasks_db): queuing the send of an email
 the task table, written right after the commit; the sending itself is the worker's job and is not
 measured here (VENTANILLA_ENV=test would otherwise run it inline). `--preload N` first bulk-writes
 N tickets with one incoming email each, to check that the cost does not grow with the database.
-Results go to docs/email-intake.md.
+`--batch K` hands the messages over K at a time to `inbound_receive_batch` (one transaction
+to store them, one to process them, a savepoint each); 1 (the default) is `inbound_receive`.
+Results go to docs/email-intake.md and docs/perf-writes.md.
 """
 
 import argparse
@@ -140,10 +142,10 @@ def replies_for(rows, senders):
     return replies
 
 
-def timed(raws):
+def timed(raws, batch=1):
     from django.db import connection
 
-    from ventanilla.mail.intake import inbound_receive
+    from ventanilla.mail.intake import inbound_receive, inbound_receive_batch
     from ventanilla.mail.models import InboundEmail
 
     queries = []
@@ -154,22 +156,28 @@ def timed(raws):
 
     cpu, started = time.process_time(), time.perf_counter()
     with connection.execute_wrapper(count):
-        rows = [inbound_receive(raw, InboundEmail.Source.PIPE) for raw in raws]
+        if batch <= 1:
+            rows = [inbound_receive(raw, InboundEmail.Source.PIPE) for raw in raws]
+        else:
+            rows = []
+            for start in range(0, len(raws), batch):
+                chunk = raws[start : start + batch]
+                rows += inbound_receive_batch(chunk, InboundEmail.Source.PIPE)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     return rows, wall, cpu, len(queries)
 
 
-def run(count, profile=False):
+def run(count, profile=False, batch=1):
     senders, openers = messages(count + 10)
-    timed(openers[count:])  # warm-up: templates, translations, caches, connection
+    timed(openers[count:], batch)  # warm-up: templates, translations, caches, connection
     profiler = None
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
         profiler.enable()
-    rows, opened, open_cpu, open_q = timed(openers[:count])
-    threaded, answered, reply_cpu, reply_q = timed(replies_for(rows, senders))
+    rows, opened, open_cpu, open_q = timed(openers[:count], batch)
+    threaded, answered, reply_cpu, reply_q = timed(replies_for(rows, senders), batch)
     if profiler is not None:
         import pstats
 
@@ -195,6 +203,7 @@ def main():
     parser.add_argument("--database-url", help="a throw-away PostgreSQL database (emptied)")
     parser.add_argument("--preload", type=int, default=0, help="tickets written before measuring")
     parser.add_argument("--profile", action="store_true", help="cProfile of the measured part")
+    parser.add_argument("--batch", type=int, default=1, help="messages per transaction")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         setup(directory, args.database_url)
@@ -204,10 +213,13 @@ def main():
             started = time.perf_counter()
             preload(args.preload)
             print(f"preloaded {args.preload} tickets in {time.perf_counter() - started:.0f} s")
-        r = run(args.count, args.profile)
+        r = run(args.count, args.profile, args.batch)
         vendor = connection.vendor
     n = args.count
-    print(f"python {platform.python_version()} on {platform.machine()}, {vendor}, {n} + {n}")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {vendor}, {n} + {n}, "
+        f"batch {args.batch}"
+    )
     print(
         f"new cases : {n / r['opened']:7.1f} messages/s  "
         f"{1000 * r['open_cpu'] / n:5.1f} ms CPU  {r['open_q'] / n:5.1f} queries per message"

@@ -318,3 +318,10 @@ SESSION_ENGINE = "ventanilla.accounts.fastauth"
 MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")] = (
     "ventanilla.accounts.fastauth.AuthenticationMiddleware"
 )
+
+# ---- intake ----
+# Stored messages processed per transaction by the batch intake (IMAP fetch, leftovers after a
+# crash): one transaction and one savepoint per message instead of one transaction each
+# (docs/perf-writes.md, branch intake). 1 processes every message in its own transaction, as
+# the tests do unless they set it (the batch tests do).
+VENTANILLA_INTAKE_BATCH = int(os.environ.get("VENTANILLA_INTAKE_BATCH", "1" if TESTING else "50"))

@@ -1,5 +1,9 @@
 """IMAP polling (imap-tools): fetch unseen messages, store and process them, and only then mark
-them seen (or move them). A message whose storing fails stays unseen and is fetched again."""
+them seen (or move them). A message whose storing fails stays unseen and is fetched again.
+
+Messages are stored and processed in batches of VENTANILLA_INTAKE_BATCH (one transaction each,
+a savepoint per message: `inbound_store_batch`, `inbound_process_batch`); a batch's messages are
+marked seen once its transaction has committed."""
 
 import logging
 import os
@@ -7,7 +11,13 @@ import os
 from django.utils import timezone
 from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
 
-from ventanilla.mail.intake import inbound_process, inbound_store
+from ventanilla.mail.intake import (
+    batch_size,
+    inbound_process,
+    inbound_process_batch,
+    inbound_store,
+    inbound_store_batch,
+)
 from ventanilla.mail.models import InboundEmail, Mailbox
 
 log = logging.getLogger(__name__)
@@ -22,24 +32,49 @@ def mailbox_fetch(mailbox, *, limit=BATCH):
         mailbox.username, password, initial_folder=mailbox.folder
     ) as client:
         uids = client.uids(AND(seen=False))[:limit]
-        stored = []
-        for uid in uids:
-            raw = _raw_message(client, uid)
-            if raw is None:
-                continue
-            try:
-                row, _ = inbound_store(raw, InboundEmail.Source.IMAP, detail=mailbox.name)
-            except Exception:  # database down: leave it unseen, it comes back next time
-                log.exception("could not store IMAP message %s of %s", uid, mailbox.name)
-                continue
-            stored.append((uid, row))
+        fetched = [(uid, raw) for uid in uids if (raw := _raw_message(client, uid)) is not None]
+        size, stored = batch_size(), []
+        for start in range(0, len(fetched), size):
+            stored += _store(fetched[start : start + size], mailbox)
         ordered = sorted(stored, key=lambda item: item[1].sent_at or item[1].received_at)
-        for uid, row in ordered:
-            # commits (or quarantines) before the flag below
-            inbound_process(row.pk, parsed=getattr(row, "parsed", None))
-            _done(client, mailbox, uid)
+        for start in range(0, len(ordered), size):
+            chunk = ordered[start : start + size]
+            _process(row for _, row in chunk)  # commits (or quarantines) before the flags
+            for uid, _row in chunk:
+                _done(client, mailbox, uid)
     Mailbox.objects.filter(pk=mailbox.pk).update(last_fetch_at=timezone.now(), last_error="")
     return [row for _, row in stored]
+
+
+def _store(chunk, mailbox):
+    """[(uid, row)] of the messages stored: a batch in one transaction; if that fails, one by
+    one, so that only a message that cannot be stored stays unseen (fetched again next time)."""
+    source = InboundEmail.Source.IMAP
+    if len(chunk) > 1:
+        try:
+            rows = inbound_store_batch([raw for _, raw in chunk], source, detail=mailbox.name)
+            return list(zip([uid for uid, _ in chunk], rows, strict=True))
+        except Exception:
+            log.exception("could not store a batch of IMAP messages of %s", mailbox.name)
+    stored = []
+    for uid, raw in chunk:
+        try:
+            row, _ = inbound_store(raw, source, detail=mailbox.name)
+        except Exception:  # database down: leave it unseen, it comes back next time
+            log.exception("could not store IMAP message %s of %s", uid, mailbox.name)
+            continue
+        stored.append((uid, row))
+    return stored
+
+
+def _process(rows):
+    """One transaction for the stored messages of a batch (one by one with a batch of 1)."""
+    pending = {row.pk: row for row in rows if row.state == InboundEmail.State.RECEIVED}
+    if len(pending) == 1:
+        row = next(iter(pending.values()))
+        inbound_process(row.pk, parsed=getattr(row, "parsed", None))
+    elif pending:
+        inbound_process_batch(pending.values())
 
 
 def _raw_message(client, uid):

@@ -14,6 +14,7 @@ transaction that is later rolled back (every test) is never taken for the commit
 stamp row (a flushed database): nothing is cached.
 """
 
+from contextlib import contextmanager
 from uuid import uuid4
 
 from django.db import connection
@@ -34,17 +35,52 @@ USER_FIELDS_IGNORED = frozenset({"last_login", "password"})
 
 
 def stamp_token(name=CONFIG):
+    memo = getattr(connection, "_ventanilla_stamp_memo", None)
+    if memo is not None and name in memo:  # inside `stamp_read_once()`
+        return memo[name]
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM mail_configstamp WHERE name = %s", [name])
         row = cursor.fetchone()
-    return row[0] if row else None
+    token = row[0] if row else None
+    if memo is not None:
+        memo[name] = token
+    return token
 
 
 def config_changed(name=CONFIG):
     """A new token: every process reloads what it cached under the old one."""
     from ventanilla.mail.models import ConfigStamp
 
-    ConfigStamp.objects.update_or_create(name=name, defaults={"token": uuid4().hex})
+    token = uuid4().hex
+    ConfigStamp.objects.update_or_create(name=name, defaults={"token": token})
+    memo = getattr(connection, "_ventanilla_stamp_memo", None)
+    if memo is not None:  # a change inside `stamp_read_once()`: followed at once
+        memo[name] = token
+
+
+@contextmanager
+def stamp_read_once():
+    """Read each stamp at most once in this block, on this connection (intake batches: the
+    configuration is checked once per batch, not three times per message). A change made in the
+    block (`config_changed`) is followed at once; a change committed by another process during
+    the block is seen by the next block: use it around one transaction (a batch of messages,
+    well under a second), not around a long-running loop. Nested blocks share the outer memo."""
+    if getattr(connection, "_ventanilla_stamp_memo", None) is not None:
+        yield
+        return
+    connection._ventanilla_stamp_memo = {}
+    try:
+        yield
+    finally:
+        connection._ventanilla_stamp_memo = None
+
+
+def stamp_memo_forget():
+    """Inside `stamp_read_once()`, after a savepoint rollback: read the stamps again (a change
+    made and rolled back in the block must not stay in the memo)."""
+    memo = getattr(connection, "_ventanilla_stamp_memo", None)
+    if memo is not None:
+        memo.clear()
 
 
 def _changed(sender, raw=False, update_fields=None, **kwargs):

@@ -19,12 +19,23 @@ def main(command, directory):
         call_command("migrate", verbosity=0)
         build_cast()
         return
-    from ventanilla.mail.intake import inbound_process_pending, inbound_receive
+    from ventanilla.mail.intake import (
+        inbound_process_pending,
+        inbound_receive,
+        inbound_receive_batch,
+    )
     from ventanilla.mail.models import InboundEmail
 
     inbound_process_pending()
-    for path in sorted(Path(directory).glob("*.eml")):
-        inbound_receive(path.read_bytes(), InboundEmail.Source.PIPE)
+    paths = sorted(Path(directory).glob("*.eml"))
+    batch = int(os.environ.get("VENTANILLA_CRASH_BATCH", "1"))  # > 1: inbound_receive_batch
+    if batch > 1:
+        for start in range(0, len(paths), batch):
+            raws = [path.read_bytes() for path in paths[start : start + batch]]
+            inbound_receive_batch(raws, InboundEmail.Source.PIPE)
+    else:
+        for path in paths:
+            inbound_receive(path.read_bytes(), InboundEmail.Source.PIPE)
     print("done")
 
 

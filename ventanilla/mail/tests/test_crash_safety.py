@@ -66,6 +66,16 @@ def worker(command, directory, env):
 
 
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
+    _sigkill_at_random_moments(tmp_path, batch=1)
+
+
+def test_sigkill_during_batches_loses_and_duplicates_nothing(tmp_path):
+    """The same with batches of 10 (one transaction, a savepoint per message), the leftovers
+    after each kill processed in batches too (branch intake)."""
+    _sigkill_at_random_moments(tmp_path, batch=10)
+
+
+def _sigkill_at_random_moments(tmp_path, batch):
     database = tmp_path / "crash.sqlite3"
     # SQLite file of its own even when the suite runs on PostgreSQL (DATABASE_URL would point the
     # subprocess at the real database, not the test one).
@@ -75,6 +85,8 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
         "VENTANILLA_SQLITE_PATH": str(database),
         "VENTANILLA_INTAKE_FLOOD_PER_HOUR": "100000",
         "VENTANILLA_VAR_DIR": str(tmp_path / "var"),
+        "VENTANILLA_CRASH_BATCH": str(batch),
+        "VENTANILLA_INTAKE_BATCH": str(batch),
     }
     mails = tmp_path / "mails"
     mails.mkdir()

@@ -25,6 +25,25 @@ LOOKUPS = {
         "mail_inboundemail",
         lambda t: intake.recent_from_sender("a@b.test", timezone.now() - timedelta(hours=1), 1),
     ),
+    # ---- intake ---- the same lookups made once for a batch of messages
+    "incoming Message-IDs of a batch": (
+        "mail_inboundemail",
+        lambda t: intake.inbound_ticket_ids_of(["x@y", "z@y"]),
+    ),
+    "our Message-IDs of a batch": (
+        "mail_outboundemail",
+        lambda t: intake.outbound_ticket_ids_of(["x@y", "z@y"]),
+    ),
+    "case numbers of a batch": (
+        "tickets_ticket",
+        lambda t: intake.ticket_ids_by_numbers(["C/2026/1", "C/2026/2"]),
+    ),
+    "flood window of a batch": (
+        "mail_inboundemail",
+        lambda t: intake.flood_counts(
+            ["a@b.test", "c@d.test"], timezone.now() - timedelta(hours=1), [1, 2]
+        ),
+    ),
 }
 
 
@@ -65,3 +84,26 @@ def test_the_sender_lookup_ignores_the_case_of_the_address(cast):
     found = intake.contacts_by_email(contact.email.upper()).filter(pk=contact.pk)
     assert list(found) == [contact]
     assert not intake.contacts_by_email("x" + contact.email).filter(pk=contact.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_senders_of_a_batch_are_looked_up_through_the_contact_email_index(cast):
+    """A batch looks all its senders up at once (`UPPER(email) IN (…)`): the same index. With a
+    handful of contacts PostgreSQL prefers the (organization, state) index for a list of
+    addresses; with contacts in the thousands (and statistics) it takes the email index."""
+    from ventanilla.organizations.models import Contact
+
+    organization = cast.orgs["a"]
+    Contact.objects.bulk_create(
+        Contact(organization=organization, name=f"C {n}", email=f"c{n}@example.test")
+        for n in range(3000)
+    )
+    lookup = intake.active_contacts_by_emails(["CLIENTE@EXAMPLE.TEST", "OTRO@EXAMPLE.TEST"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE organizations_contact")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = lookup.explain()
+    assert "contact_email_upper_idx" in plan, plan
+    assert "Seq Scan" not in plan and "SCAN organizations_contact" not in plan, plan

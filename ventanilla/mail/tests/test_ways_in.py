@@ -193,3 +193,64 @@ def test_imap_flags_a_message_only_once_its_outcome_is_committed(dovecot, monkey
     imap.mailbox_fetch(mailbox)
     assert seen_elsewhere == [S.PROCESSED] * 3
     assert unseen(dovecot) == []
+
+
+# ---- intake ---- IMAP in batches (VENTANILLA_INTAKE_BATCH > 1, as in production)
+
+
+def test_imap_in_batches_quarantines_a_bad_message_and_flags_each_batch_once_committed(
+    cast, dovecot, support_mailbox, monkeypatch, settings
+):
+    settings.VENTANILLA_INTAKE_BATCH = 3
+    subjects = ["Uno", "Dos", "rompe", "Cuatro", "Cinco"]
+    for n, subject in enumerate(subjects):
+        dovecot.deliver(make_email(frm=LUCIA, subject=subject, date=minutes(n)))
+    real_open, real_done = intake.ticket_open, imap._done
+    unfinished_when_flagged = []
+
+    def broken(**kwargs):
+        if kwargs["subject"] == "rompe":
+            raise RuntimeError("boom")
+        return real_open(**kwargs)
+
+    def done(client, mailbox, uid):
+        unfinished_when_flagged.append(InboundEmail.objects.filter(state=S.RECEIVED).count())
+        return real_done(client, mailbox, uid)
+
+    monkeypatch.setattr(intake, "ticket_open", broken)
+    monkeypatch.setattr(imap, "_done", done)
+    rows = imap.mailbox_fetch(support_mailbox)
+
+    assert len(rows) == 5
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == sorted(
+        ["Uno", "Dos", "Cuatro", "Cinco"]
+    )
+    bad = InboundEmail.objects.get(subject="rompe")
+    assert (bad.state, bad.reason) == (S.QUARANTINED, "error") and bytes(bad.raw)
+    # all five stored first; the first batch (3) was committed before its 3 flags, the second
+    # batch (2, still waiting then) before its own 2
+    assert unfinished_when_flagged == [2, 2, 2, 0, 0]
+    assert unseen(dovecot) == []
+
+
+def test_imap_batch_that_cannot_be_stored_is_stored_one_by_one(
+    cast, dovecot, support_mailbox, monkeypatch, settings
+):
+    settings.VENTANILLA_INTAKE_BATCH = 10
+    dovecot.deliver(make_email(frm=LUCIA, subject="Guardar falla", date=minutes(1)))
+    dovecot.deliver(make_email(frm=LUCIA, subject="Guardar bien", date=minutes(2)))
+    real_store = imap.inbound_store
+
+    def store_batch(raws, *args, **kwargs):
+        raise ConnectionError("database down")
+
+    def store(raw, *args, **kwargs):
+        if b"Guardar falla" in raw:
+            raise ConnectionError("database down")
+        return real_store(raw, *args, **kwargs)
+
+    monkeypatch.setattr(imap, "inbound_store_batch", store_batch)
+    monkeypatch.setattr(imap, "inbound_store", store)
+    imap.mailbox_fetch(support_mailbox)
+    assert unseen(dovecot) == ["Guardar falla"]
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Guardar bien"]

@@ -24,7 +24,8 @@ LUCIA = "lucia@talleresebro.test"
 # (tickets.search.search_index_ticket): one upsert on PostgreSQL; read, delete and insert on
 # SQLite's FTS5 table (the stemming happens in Python between them).
 SEARCH = 3 if connection.vendor == "sqlite" else 1
-OPEN_BY_EMAIL = 22 + SEARCH  # in a test: savepoints, not BEGIN/COMMIT; + 2 task rows after commit
+OPEN_BY_EMAIL = 20 + SEARCH  # in a test: savepoints, not BEGIN/COMMIT; + 2 task rows after commit
+# (22 before branch intake: the configuration stamp is now read once per message, not 3 times)
 REPLY_BY_EMAIL = 22 + SEARCH
 OPEN_BY_FORM = 20 + SEARCH  # session, user, contact, form choices, then ticket_open
 
@@ -150,3 +151,54 @@ def test_cached_agents_to_notify_follow_agents_teams_and_users(cast):
     agent.is_active = False
     agent.save()
     assert agents_to_notify(l2.pk) == []
+
+
+# ---- intake ---- batches: K messages in one transaction (a savepoint each), the lookups that
+# depend on configuration or can be asked for all messages at once read once per batch
+# (docs/perf-writes.md, branch intake). Per message, measured with K = 10 on 2026-11-23.
+BATCH = 10
+OPEN_BY_EMAIL_IN_BATCH = 14 + SEARCH  # vs 20 + SEARCH one at a time (OPEN_BY_EMAIL)
+REPLY_BY_EMAIL_IN_BATCH = 12 + SEARCH  # vs 22 + SEARCH (REPLY_BY_EMAIL)
+
+
+def _statements(raws):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = intake.inbound_receive_batch(raws, InboundEmail.Source.IMAP)
+    assert all(row.state == InboundEmail.State.PROCESSED for row in rows), [r.error for r in rows]
+    return rows, len(queries.captured_queries)
+
+
+def test_a_batch_of_openings_by_email_fits_its_budget_per_message(cast):
+    _open(0)  # warm the configuration caches, as in a running worker
+    raws = [
+        make_email(frm=LUCIA, subject=f"Incidencia {n}", message_id=f"<b{n}@ebro.test>")
+        for n in range(BATCH)
+    ]
+    rows, statements = _statements(raws)
+    assert len({row.ticket_id for row in rows}) == BATCH
+    print(f"openings in a batch of {BATCH}: {statements / BATCH:.1f} statements each")
+    assert statements <= OPEN_BY_EMAIL_IN_BATCH * BATCH
+
+
+def test_a_batch_of_emailed_replies_fits_its_budget_per_message(cast):
+    opened = [_open(n) for n in range(BATCH)]
+    acks = {
+        e.ticket_id: e.message_id for e in OutboundEmail.objects.filter(template="ticket_received")
+    }
+    raws = [
+        make_email(
+            frm=LUCIA,
+            subject="Re: x",
+            body="Gracias",
+            message_id=f"<rb{n}@ebro.test>",
+            in_reply_to=acks[row.ticket_id],
+            date=minutes(5 + n),
+        )
+        for n, row in enumerate(opened)
+    ]
+    rows, statements = _statements(raws)
+    assert [row.ticket_id for row in rows] == [row.ticket_id for row in opened]
+    print(f"replies in a batch of {BATCH}: {statements / BATCH:.1f} statements each")
+    assert statements <= REPLY_BY_EMAIL_IN_BATCH * BATCH
