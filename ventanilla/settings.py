@@ -309,3 +309,11 @@ ANYMAIL = {
         "MAILGUN_WEBHOOK_SIGNING_KEY", "test-signing-key" if TESTING else ""
     )
 }
+
+# ---- casepage ----
+# reads: seconds a case page's rendered timeline is kept per process (core/fragments.py; 0 =
+# never). Its key changes with every message, note, event, file and status of the case, so this
+# bounds only what the key cannot see: a person renamed shows under the old name on old messages.
+VENTANILLA_FRAGMENT_SECONDS = int(
+    os.environ.get("VENTANILLA_FRAGMENT_SECONDS", "0" if TESTING else "300")
+)
