@@ -679,8 +679,20 @@ def case_public_timeline(user, ticket, *, after_message=0, after_event=0):
     Returns (items, last_message_id, last_event_id); each item is ("message", Message) or
     ("status", Event). Internal notes and their files never appear for customers.
     """
+    from django.db.models import Prefetch
+
+    from ventanilla.tickets.models import Attachment
+
+    # round 3: the files with only what the page shows of them
+    files = Attachment.objects.only(
+        "pk", "message_id", "filename", "content_type", "size"
+    ).order_by("created_at", "id")
     messages = list(
-        ticket_messages(user, ticket).filter(pk__gt=after_message).select_related("author_contact")
+        ticket_messages(user, ticket)
+        .filter(pk__gt=after_message)
+        .select_related("author_contact")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("attachments", queryset=files))
     )
     events = list(
         Event.objects.filter(ticket=ticket, kind=Event.Kind.STATUS, pk__gt=after_event)
