@@ -10,17 +10,17 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ventanilla.accounts.roles import is_supervisor
 from ventanilla.console import forms
 from ventanilla.core.decorators import staff_required
 from ventanilla.core.fragments import cached_fragment
+from ventanilla.sla.models import SlaClock
 from ventanilla.sla.selectors import LIVE as SLA_LIVE
-from ventanilla.sla.selectors import ticket_clocks
-from ventanilla.sla.services import resolve_targets
+from ventanilla.sla.services import active_policies, resolve_targets
 from ventanilla.sla.templatetags.sla_tags import TARGET_ORDER as SLA_TARGET_ORDER
 from ventanilla.sla.templatetags.sla_tags import badge_context
 from ventanilla.tickets import services
@@ -169,12 +169,25 @@ def cached_case_timeline(request, ticket, marks):
     return cached_fragment(parts, lambda: render_case_timeline(request, ticket))
 
 
+def case_clocks(ticket):
+    """`sla.selectors.ticket_clocks` (every clock of the case, in start order) with each clock's
+    policy and calendar taken from the active policies cached per process (sla.services, stamped:
+    reloaded when a policy, target or calendar changes) instead of joined in the query; a clock of
+    a policy no longer active loads its policy on use, as before."""
+    policies = {policy.pk: policy for policy in active_policies()}
+    clocks = list(SlaClock.objects.filter(ticket=ticket).order_by("kind", "started_at", "id"))
+    for clock in clocks:
+        if clock.policy_id in policies:
+            clock.policy = policies[clock.policy_id]
+    return clocks
+
+
 def case_sla_panel(ticket, now=None):
     """The context of the SLA explain panel (`sla_tags.sla_explain`: rules and clock badges)
     from one query of the case's clocks, which also gives the head's badges their live clocks
     (`ticket.live_clocks`, read by `{% sla_badges %}`). The explain tag would read the clocks a
     second time and the SLA events, which the side panel does not show."""
-    clocks = ticket_clocks(ticket)
+    clocks = case_clocks(ticket)
     ticket.live_clocks = [clock for clock in clocks if clock.state in SLA_LIVE]
     rules = []
     for (kind, target), (policy, goal, matched) in sorted(resolve_targets(ticket).items()):
@@ -194,6 +207,30 @@ def case_sla_panel(ticket, now=None):
         )
     rules.sort(key=lambda r: (r["kind"] != "contractual", SLA_TARGET_ORDER.index(r["target"])))
     return {"rules": rules, "badges": [badge_context(clock, now) for clock in clocks]}
+
+
+_BLANK_COMPOSER = {}  # language -> the blank message form's fields (they depend on nothing else)
+
+
+def composer_fields(form):
+    """{"kind": radios HTML, "text": text field HTML} of the composer's message form. A blank form
+    gives the same HTML on every page in a language: rendered once per process and language."""
+
+    def render_fields():
+        return {
+            part: render_to_string(
+                "console/partials/composer_fields.html", {"form": form, "part": part}
+            )
+            for part in ("kind", "text")
+        }
+
+    if form.is_bound:
+        return render_fields()
+    language = get_language()
+    fields = _BLANK_COMPOSER.get(language)
+    if fields is None:
+        fields = _BLANK_COMPOSER[language] = render_fields()
+    return fields
 
 
 def _last_message_id(ticket):
@@ -229,6 +266,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "links": case_links(ticket) if marks.links else (),
         "presence": case_presence(ticket, request.user),
         "forms": {"message": message_form, "triage": triage_form},
+        "composer": composer_fields(message_form),
         "actions": {
             name: _panel_context(ticket, name, bound.get(name)) | {"bound": name in bound}
             for name in PANELS
