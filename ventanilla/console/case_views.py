@@ -3,7 +3,9 @@
 Every action calls one service; a refused action re-renders the page with the form and its errors
 (what the agent typed is kept)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ventanilla.accounts.roles import is_supervisor
 from ventanilla.console import forms
 from ventanilla.core.decorators import staff_required
-from ventanilla.core.fragments import cached_fragment
+from ventanilla.core.fragments import cached_fragment, fragment_key
 from ventanilla.sla.models import SlaClock
 from ventanilla.sla.selectors import LIVE as SLA_LIVE
 from ventanilla.sla.services import active_policies, resolve_targets
@@ -209,6 +211,32 @@ def case_sla_panel(ticket, now=None):
     return {"rules": rules, "badges": [badge_context(clock, now) for clock in clocks]}
 
 
+def triage_fields(form, suggested_team):
+    """The triage form's fields as HTML. Hundreds of <option>s (products, versions, teams,
+    agents) rendered through Django's widget templates cost ≈ 10 ms, so a blank form is cached
+    per language, time zone, initial values and suggested team for VENTANILLA_CHOICES_SECONDS
+    (60 s, like the queue filter bar: a new product, version, team or agent shows in the form at
+    most that late; 0 in tests). A bound form (refused triage) is rendered every time."""
+
+    def render_fields():
+        context = {"form": form, "suggested_team": suggested_team}
+        return render_to_string("console/partials/triage_fields.html", context)
+
+    seconds = settings.VENTANILLA_CHOICES_SECONDS
+    if form.is_bound or seconds <= 0:
+        return None  # the template includes the partial with the form itself
+    initial = tuple(
+        getattr(value, "pk", value) for value in (form.initial.get(name) for name in form.fields)
+    )
+    team = (suggested_team.pk, suggested_team.name) if suggested_team else None
+    key = fragment_key("console-triage-fields", initial, team)
+    html = cache.get(key)
+    if html is None:
+        html = render_fields()
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 (HTML rendered by the template engine)
+
+
 _BLANK_COMPOSER = {}  # language -> the blank message form's fields (they depend on nothing else)
 
 
@@ -247,6 +275,11 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
     message_form = bound.pop("message", None) or forms.MessageForm(initial={"seen": seen_id})
     triage_form = bound.pop("triage", None) or (_triage_form(ticket) if is_untriaged else None)
     split_form = bound.pop("split", None)
+    suggested_team = (
+        team_suggest(product=ticket.product, version=ticket.product_version, tier=ticket.tier)
+        if is_untriaged
+        else None
+    )
     language = getattr(ticket.requester.user, "language", None) or "es"
     replies = sorted(canned_replies_for(), key=lambda r: (r.language != language, r.title))
     canned = [(reply, canned_reply_text(reply, ticket, request.user)) for reply in replies]
@@ -267,6 +300,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "presence": case_presence(ticket, request.user),
         "forms": {"message": message_form, "triage": triage_form},
         "composer": composer_fields(message_form),
+        "triage_fields": triage_fields(triage_form, suggested_team) if triage_form else None,
         "actions": {
             name: _panel_context(ticket, name, bound.get(name)) | {"bound": name in bound}
             for name in PANELS
@@ -274,11 +308,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "open_panel": open_panel,
         "collision": collision,
         "canned": canned,
-        "suggested_team": team_suggest(
-            product=ticket.product, version=ticket.product_version, tier=ticket.tier
-        )
-        if is_untriaged
-        else None,
+        "suggested_team": suggested_team,
         "seen_id": seen_id,
         "is_untriaged": is_untriaged,
         "is_open": ticket.is_open,

@@ -140,3 +140,28 @@ def test_the_page_costs_fewer_queries_than_before(agent, ticket, settings):
     cost()
     assert cost() <= 13  # the timeline from the cache: no message, file or event query
     cache.clear()
+
+
+def test_the_cached_triage_form_is_the_rendered_one(agent, cast, make_ticket, settings):
+    from django.core.cache import cache
+
+    ticket = make_ticket()  # untriaged: the triage form is in the page
+    url = reverse("console:case_detail", args=[ticket.number])
+
+    def triage():
+        body = without_token(agent.get(url).content.decode())
+        return body[
+            body.index('id="panel-triage"') : body.index('aria-labelledby="timeline-title"')
+        ]
+
+    settings.VENTANILLA_CHOICES_SECONDS = 0
+    rendered = triage()
+    assert 'name="triage-product"' in rendered and cast.products["erp"].name in rendered
+    settings.VENTANILLA_CHOICES_SECONDS = 60
+    cache.clear()
+    assert triage() == rendered  # rendered and kept
+    assert triage() == rendered  # from the cache
+    other = make_ticket(severity="A")  # other initial values: their own entry
+    body = agent.get(reverse("console:case_detail", args=[other.number])).content.decode()
+    assert '<option value="A" selected>' in body
+    cache.clear()
