@@ -20,9 +20,8 @@ from ventanilla.accounts.roles import is_supervisor
 from ventanilla.console import forms
 from ventanilla.core.decorators import staff_required
 from ventanilla.core.fragments import cached_fragment, fragment_key
-from ventanilla.sla.models import SlaClock
 from ventanilla.sla.selectors import LIVE as SLA_LIVE
-from ventanilla.sla.services import active_policies, resolve_targets
+from ventanilla.sla.services import resolve_targets
 from ventanilla.sla.templatetags.sla_tags import TARGET_ORDER as SLA_TARGET_ORDER
 from ventanilla.sla.templatetags.sla_tags import badge_context
 from ventanilla.tickets import services
@@ -31,6 +30,7 @@ from ventanilla.tickets.models import Message
 from ventanilla.tickets.selectors import (
     canned_replies_for,
     canned_reply_text,
+    case_clocks,
     case_links,
     case_marks,
     case_newer_public_messages,
@@ -169,19 +169,6 @@ def cached_case_timeline(request, ticket, marks):
     links show on open cases only) and whether the viewer reads internal notes."""
     parts = ("console-timeline", ticket.pk, marks, ticket.status, can_see_internal(request.user))
     return cached_fragment(parts, lambda: render_case_timeline(request, ticket))
-
-
-def case_clocks(ticket):
-    """`sla.selectors.ticket_clocks` (every clock of the case, in start order) with each clock's
-    policy and calendar taken from the active policies cached per process (sla.services, stamped:
-    reloaded when a policy, target or calendar changes) instead of joined in the query; a clock of
-    a policy no longer active loads its policy on use, as before."""
-    policies = {policy.pk: policy for policy in active_policies()}
-    clocks = list(SlaClock.objects.filter(ticket=ticket).order_by("kind", "started_at", "id"))
-    for clock in clocks:
-        if clock.policy_id in policies:
-            clock.policy = policies[clock.policy_id]
-    return clocks
 
 
 def case_sla_panel(ticket, now=None):

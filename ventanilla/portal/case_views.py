@@ -273,6 +273,8 @@ def _detail_context(request, ticket, reply_form, cancel_form=None):
     # the case has some, and the live poll's starting point from the same marks.
     marks = selectors.case_marks(ticket)
     deadline = ticket_reopen_deadline(ticket)
+    if ticket.is_open:  # the promise's clocks ({% sla_promise %} reads ticket.live_clocks)
+        ticket.live_clocks = selectors.case_clocks(ticket, live=True)
     return {
         "ticket": ticket,
         "contact": contact_of(request.user),

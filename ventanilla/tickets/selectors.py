@@ -820,3 +820,24 @@ def case_staff_timeline(user, ticket):
 def case_participants(ticket):
     """The people added to a case, with their contact, for the side column."""
     return list(ticket.participants.select_related("contact").order_by("id"))
+
+
+def case_clocks(ticket, *, live=False):
+    """The SLA clocks of a case in start order (`sla.selectors.ticket_clocks`; `live`: running
+    and paused ones only), each with its policy and calendar taken from the active policies
+    cached per process (`sla.services.active_policies`, stamped: reloaded when a policy, target
+    or calendar changes) instead of joined in the query. A clock of a policy no longer active
+    loads its policy when used, as before."""
+    from ventanilla.sla.models import SlaClock
+    from ventanilla.sla.selectors import LIVE
+    from ventanilla.sla.services import active_policies
+
+    policies = {policy.pk: policy for policy in active_policies()}
+    clocks = SlaClock.objects.filter(ticket=ticket)
+    if live:
+        clocks = clocks.filter(state__in=LIVE)
+    clocks = list(clocks.order_by("kind", "started_at", "id"))
+    for clock in clocks:
+        if clock.policy_id in policies:
+            clock.policy = policies[clock.policy_id]
+    return clocks
