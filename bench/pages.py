@@ -260,6 +260,14 @@ def _poll_query(number):
     return f"m={m}&e={e}&s={ticket.status}"
 
 
+def _untriaged():
+    """The newest untriaged case (casepage: its page carries the triage form)."""
+    from ventanilla.tickets.models import Ticket
+
+    untriaged = Ticket.objects.filter(status="waiting_for_support").order_by("-id")
+    return untriaged.values_list("number", flat=True).first()
+
+
 def pages(cast_numbers):
     busy, _other = cast_numbers
     poll = _poll_query(busy)
@@ -273,6 +281,9 @@ def pages(cast_numbers):
         ("queue refresh (htmx)", "agent_l1", "/consola/colas/sin-cualificar/", True),
         ("console case", "agent_l1", f"/consola/casos/{busy}/", False),
         ("console presence (htmx)", "agent_l1", f"/consola/casos/{busy}/presencia/", True),
+        # casepage: an untriaged case (the triage form) and an action's form loaded on demand
+        ("console case untriaged", "agent_l1", f"/consola/casos/{_untriaged()}/", False),
+        ("console action form (htmx)", "agent_l1", f"/consola/casos/{busy}/accion/assign/", True),
         ("portal home", "customer", "/area/", False),
         ("customer list", "customer", "/area/casos/", False),
         ("customer list open", "customer", "/area/casos/?group=open", False),
