@@ -267,6 +267,14 @@ def _last_message_id(number):
     return last.pk if last else 0
 
 
+def _untriaged():
+    """The newest untriaged case (casepage: its page carries the triage form)."""
+    from ventanilla.tickets.models import Ticket
+
+    untriaged = Ticket.objects.filter(status="waiting_for_support").order_by("-id")
+    return untriaged.values_list("number", flat=True).first()
+
+
 def pages(cast_numbers):
     busy, _other = cast_numbers
     poll = _poll_query(busy)
@@ -292,6 +300,9 @@ def pages(cast_numbers):
             f"/consola/casos/{busy}/presencia/?seen={_last_message_id(busy)}",
             True,
         ),
+        # casepage: an untriaged case (the triage form) and an action's form loaded on demand
+        ("console case untriaged", "agent_l1", f"/consola/casos/{_untriaged()}/", False),
+        ("console action form (htmx)", "agent_l1", f"/consola/casos/{busy}/accion/assign/", True),
         ("portal home", "customer", "/area/", False),
         ("customer list", "customer", "/area/casos/", False),
         ("customer list open", "customer", "/area/casos/?group=open", False),

@@ -325,3 +325,11 @@ MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddle
 # (docs/perf-writes.md, branch intake). 1 processes every message in its own transaction, as
 # the tests do unless they set it (the batch tests do).
 VENTANILLA_INTAKE_BATCH = int(os.environ.get("VENTANILLA_INTAKE_BATCH", "1" if TESTING else "50"))
+
+# ---- casepage ----
+# reads: seconds a case page's rendered timeline is kept per process (core/fragments.py; 0 =
+# never). Its key changes with every message, note, event, file and status of the case, so this
+# bounds only what the key cannot see: a person renamed shows under the old name on old messages.
+VENTANILLA_FRAGMENT_SECONDS = int(
+    os.environ.get("VENTANILLA_FRAGMENT_SECONDS", "0" if TESTING else "300")
+)

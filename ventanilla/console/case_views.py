@@ -3,27 +3,40 @@
 Every action calls one service; a refused action re-renders the page with the form and its errors
 (what the agent typed is kept)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from ventanilla.accounts.roles import is_supervisor
 from ventanilla.console import forms
 from ventanilla.core.decorators import staff_required
+from ventanilla.core.fragments import cached_fragment, fragment_key
+from ventanilla.sla.selectors import LIVE as SLA_LIVE
+from ventanilla.sla.services import resolve_targets
+from ventanilla.sla.templatetags.sla_tags import TARGET_ORDER as SLA_TARGET_ORDER
+from ventanilla.sla.templatetags.sla_tags import badge_context
 from ventanilla.tickets import services
-from ventanilla.tickets.access import actor_kind, get_ticket_for_user_or_404
+from ventanilla.tickets.access import actor_kind, can_see_internal, get_ticket_for_user_or_404
 from ventanilla.tickets.models import Message
 from ventanilla.tickets.selectors import (
     canned_replies_for,
     canned_reply_text,
+    case_clocks,
     case_links,
+    case_marks,
     case_newer_public_messages,
+    case_participants,
     case_presence,
-    case_timeline,
+    case_staff_timeline,
 )
 from ventanilla.tickets.services import team_suggest
 from ventanilla.tickets.workflow import Status, targets
@@ -47,13 +60,17 @@ def _ticket(request, number):
     return get_ticket_for_user_or_404(request.user, number, queryset=queryset)
 
 
-def _default_forms(request, ticket, *, seen_id=None):
-    status_targets = [
+def _status_targets(request, ticket):
+    """The statuses the status panel offers (escalating and resolving have their own panels)."""
+    return [
         s
         for s in targets(actor_kind(request.user), ticket.status)
         if s not in (Status.ESCALATED, Status.RESOLVED)
     ]
-    triage_initial = {
+
+
+def _triage_form(ticket):
+    initial = {
         "product": ticket.product,
         "version": ticket.product_version,
         "request_type": ticket.request_type,
@@ -62,25 +79,173 @@ def _default_forms(request, ticket, *, seen_id=None):
         "tier": ticket.tier,
         "next_status": Status.IN_PROGRESS,
     }
+    return forms.TriageForm(initial=initial, prefix="triage")
+
+
+# reads (issue 7, casepage): the rarely used forms are not rendered with the page. Each panel of
+# the page is a <details> whose summary loads its form from `case_action` (GET) with htmx the
+# first time it opens; without JavaScript the panel holds a link to the same URL, a page with
+# the form. A refused POST re-renders the case page with that panel open and its bound form.
+# name: (icon, label, submit button, red button)
+PANELS = {
+    "assign": ("user-check", gettext_lazy("Assign"), gettext_lazy("Assign"), False),
+    "status": ("refresh", gettext_lazy("Change status"), gettext_lazy("Change status"), False),
+    "update": (
+        "alert",
+        gettext_lazy("Severity and priority"),
+        gettext_lazy("Save"),
+        False,
+    ),
+    "escalate": ("arrow-up", gettext_lazy("Escalate"), gettext_lazy("Escalate case"), False),
+    "request_info": (
+        "hourglass",
+        gettext_lazy("Ask the customer"),
+        gettext_lazy("Send question"),
+        False,
+    ),
+    "resolve": ("check-circle", gettext_lazy("Resolve"), gettext_lazy("Resolve case"), False),
+    "merge": ("arrow-right", gettext_lazy("Merge into another case"), gettext_lazy("Merge"), False),
+    "link": ("network", gettext_lazy("Link a related case"), gettext_lazy("Link"), False),
+    "cancel": ("x", gettext_lazy("Cancel the case"), gettext_lazy("Cancel case"), True),
+    "participant_add": (
+        "plus",
+        gettext_lazy("Add participant"),
+        gettext_lazy("Add participant"),
+        False,
+    ),
+    "split": ("plus", gettext_lazy("Split into a new case"), gettext_lazy("Create case"), False),
+}
+
+
+def _blank_form(request, ticket, name, message=None):
+    """The unbound form of a panel, as the page used to render it."""
+    if name == "status":
+        return forms.StatusForm(targets=_status_targets(request, ticket), prefix="status")
+    if name == "assign":
+        return forms.AssignForm(initial={"assignee": ticket.assignee_id}, prefix="assign")
+    if name == "update":
+        initial = {"severity": ticket.severity, "priority": ticket.priority}
+        return forms.UpdateForm(initial=initial, prefix="update")
+    if name == "participant_add":
+        return forms.ParticipantForm(organization=ticket.organization_id, prefix="part")
+    if name == "split":
+        return forms.SplitForm(initial={"message": message}, prefix="split")
+    _key, form_class, prefix, _kwargs, _handler = ACTIONS[name]
+    return form_class(prefix=prefix)
+
+
+def _panel_context(ticket, name, form, *, message=None):
+    icon, label, button, danger = PANELS[name]
     return {
-        "triage": forms.TriageForm(initial=triage_initial, prefix="triage"),
-        "message": forms.MessageForm(
-            initial={"seen": _last_message_id(ticket) if seen_id is None else seen_id}
-        ),
-        "status": forms.StatusForm(targets=status_targets, prefix="status"),
-        "assign": forms.AssignForm(initial={"assignee": ticket.assignee}, prefix="assign"),
-        "escalate": forms.EscalateForm(prefix="escalate"),
-        "request_info": forms.RequestInfoForm(prefix="info"),
-        "resolve": forms.ResolveForm(prefix="resolve"),
-        "cancel": forms.CancelForm(prefix="cancel"),
-        "update": forms.UpdateForm(
-            initial={"severity": ticket.severity, "priority": ticket.priority}, prefix="update"
-        ),
-        "merge": forms.CaseNumberForm(prefix="merge"),
-        "link": forms.CaseNumberForm(prefix="link"),
-        "participant": forms.ParticipantForm(organization=ticket.organization, prefix="part"),
-        "split": forms.SplitForm(prefix="split"),
+        "ticket": ticket,
+        "name": name,
+        "form": form,
+        "icon": icon,
+        "label": label,
+        "button": button,
+        "danger": danger,
+        "message_pk": message,
     }
+
+
+def render_case_timeline(request, ticket, *, split=None):
+    """The console timeline's HTML (messages, notes, files, events). It holds no form and no
+    CSRF token (each message's "split" form loads on demand), so it can be cached; `split`, the
+    context of a refused split, puts that form back under its message (then not cached)."""
+    context = {
+        "ticket": ticket,
+        "timeline": case_staff_timeline(request.user, ticket),
+        "is_open": ticket.is_open,
+        "split": split,
+    }
+    return render_to_string(
+        "console/partials/timeline.html", context, request=request if split else None
+    )
+
+
+def cached_case_timeline(request, ticket, marks):
+    """`render_case_timeline`, cached (core/fragments.py) under what it shows: the case's marks
+    (every message, note, event and file added or moved changes them), its status (the split
+    links show on open cases only) and whether the viewer reads internal notes."""
+    parts = ("console-timeline", ticket.pk, marks, ticket.status, can_see_internal(request.user))
+    return cached_fragment(parts, lambda: render_case_timeline(request, ticket))
+
+
+def case_sla_panel(ticket, now=None):
+    """The context of the SLA explain panel (`sla_tags.sla_explain`: rules and clock badges)
+    from one query of the case's clocks, which also gives the head's badges their live clocks
+    (`ticket.live_clocks`, read by `{% sla_badges %}`). The explain tag would read the clocks a
+    second time and the SLA events, which the side panel does not show."""
+    clocks = case_clocks(ticket)
+    ticket.live_clocks = [clock for clock in clocks if clock.state in SLA_LIVE]
+    rules = []
+    for (kind, target), (policy, goal, matched) in sorted(resolve_targets(ticket).items()):
+        conditions = []
+        for name in matched:
+            display = getattr(ticket, f"get_{name}_display", None)
+            value = display() if display else str(getattr(ticket, name))
+            conditions.append((ticket._meta.get_field(name).verbose_name, value))
+        rules.append(
+            {
+                "kind": kind,
+                "target": target,
+                "policy": policy,
+                "goal": goal,
+                "conditions": conditions,
+            }
+        )
+    rules.sort(key=lambda r: (r["kind"] != "contractual", SLA_TARGET_ORDER.index(r["target"])))
+    return {"rules": rules, "badges": [badge_context(clock, now) for clock in clocks]}
+
+
+def triage_fields(form, suggested_team):
+    """The triage form's fields as HTML. Hundreds of <option>s (products, versions, teams,
+    agents) rendered through Django's widget templates cost ≈ 10 ms, so a blank form is cached
+    per language, time zone, initial values and suggested team for VENTANILLA_CHOICES_SECONDS
+    (60 s, like the queue filter bar: a new product, version, team or agent shows in the form at
+    most that late; 0 in tests). A bound form (refused triage) is rendered every time."""
+
+    def render_fields():
+        context = {"form": form, "suggested_team": suggested_team}
+        return render_to_string("console/partials/triage_fields.html", context)
+
+    seconds = settings.VENTANILLA_CHOICES_SECONDS
+    if form.is_bound or seconds <= 0:
+        return None  # the template includes the partial with the form itself
+    initial = tuple(
+        getattr(value, "pk", value) for value in (form.initial.get(name) for name in form.fields)
+    )
+    team = (suggested_team.pk, suggested_team.name) if suggested_team else None
+    key = fragment_key("console-triage-fields", initial, team)
+    html = cache.get(key)
+    if html is None:
+        html = render_fields()
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 (HTML rendered by the template engine)
+
+
+_BLANK_COMPOSER = {}  # language -> the blank message form's fields (they depend on nothing else)
+
+
+def composer_fields(form):
+    """{"kind": radios HTML, "text": text field HTML} of the composer's message form. A blank form
+    gives the same HTML on every page in a language: rendered once per process and language."""
+
+    def render_fields():
+        return {
+            part: render_to_string(
+                "console/partials/composer_fields.html", {"form": form, "part": part}
+            )
+            for part in ("kind", "text")
+        }
+
+    if form.is_bound:
+        return render_fields()
+    language = get_language()
+    fields = _BLANK_COMPOSER.get(language)
+    if fields is None:
+        fields = _BLANK_COMPOSER[language] = render_fields()
+    return fields
 
 
 def _last_message_id(ticket):
@@ -89,30 +254,54 @@ def _last_message_id(ticket):
 
 
 def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), status=200):
-    seen_id = _last_message_id(ticket)
-    page_forms = _default_forms(request, ticket, seen_id=seen_id)
-    if bound:
-        page_forms.update(bound)
+    """The case page. `bound`: {panel or form name: bound form} shown open with its errors."""
+    bound = dict(bound or {})
+    marks = case_marks(ticket)
+    seen_id = marks.last_message_id  # the page shows every message up to this one
+    is_untriaged = ticket.status == Status.WAITING_FOR_SUPPORT
+    message_form = bound.pop("message", None) or forms.MessageForm(initial={"seen": seen_id})
+    triage_form = bound.pop("triage", None) or (_triage_form(ticket) if is_untriaged else None)
+    split_form = bound.pop("split", None)
+    suggested_team = (
+        team_suggest(product=ticket.product, version=ticket.product_version, tier=ticket.tier)
+        if is_untriaged
+        else None
+    )
     language = getattr(ticket.requester.user, "language", None) or "es"
     replies = sorted(canned_replies_for(), key=lambda r: (r.language != language, r.title))
     canned = [(reply, canned_reply_text(reply, ticket, request.user)) for reply in replies]
+    if split_form is None:
+        timeline = cached_case_timeline(request, ticket, marks)
+    else:  # a refused split: that message's form open with its errors (not cached)
+        try:
+            message = int(split_form["message"].value())
+        except (TypeError, ValueError):
+            message = None
+        split = _panel_context(ticket, "split", split_form, message=message)
+        timeline = mark_safe(render_case_timeline(request, ticket, split=split))  # noqa: S308
     context = {
         "ticket": ticket,
-        "timeline": case_timeline(request.user, ticket),
-        "participants": ticket.participants.select_related("contact"),
-        "links": case_links(ticket),
+        "timeline_html": timeline,
+        "participants": case_participants(ticket) if marks.participants else (),
+        "links": case_links(ticket) if marks.links else (),
         "presence": case_presence(ticket, request.user),
-        "forms": page_forms,
+        "forms": {"message": message_form, "triage": triage_form},
+        "composer": composer_fields(message_form),
+        "triage_fields": triage_fields(triage_form, suggested_team) if triage_form else None,
+        "actions": {
+            name: _panel_context(ticket, name, bound.get(name)) | {"bound": name in bound}
+            for name in PANELS
+        },
         "open_panel": open_panel,
         "collision": collision,
         "canned": canned,
-        "suggested_team": team_suggest(
-            product=ticket.product, version=ticket.product_version, tier=ticket.tier
-        ),
-        "seen_id": seen_id,  # the page shows every message up to this one
-        "is_untriaged": ticket.status == Status.WAITING_FOR_SUPPORT,
+        "suggested_team": suggested_team,
+        "seen_id": seen_id,
+        "is_untriaged": is_untriaged,
         "is_open": ticket.is_open,
+        "has_status_targets": bool(_status_targets(request, ticket)),
         "is_supervisor": is_supervisor(request.user),
+        "sla": case_sla_panel(ticket),
     }
     return render(request, "console/case_detail.html", context, status=status)
 
@@ -122,6 +311,28 @@ def case_detail(request, number):
     ticket = _ticket(request, number)
     services.presence_touch(ticket=ticket, by=request.user)
     return _render_case(request, ticket)
+
+
+def case_action_form(request, number, name):
+    """GET of an action: its form alone (htmx, into the page's panel) or on a page of its own."""
+    if name not in PANELS:
+        if name in ACTIONS:
+            return HttpResponseNotAllowed(["POST"])
+        raise Http404
+    ticket = _ticket(request, number)
+    message = None
+    if name == "split":
+        try:
+            message = int(request.GET.get("message", ""))
+        except ValueError:
+            raise Http404 from None
+        if not Message.objects.filter(ticket=ticket, pk=message).exists():
+            raise Http404
+    form = _blank_form(request, ticket, name, message)
+    context = _panel_context(ticket, name, form, message=message)
+    if request.htmx:
+        return render(request, "console/partials/action_form.html", context)
+    return render(request, "console/case_action.html", context)
 
 
 @staff_required
@@ -168,13 +379,15 @@ def action(name, form_key, form_class, prefix=None, **form_kwargs):
     return register
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def case_action(request, number, name):
+    if request.method == "GET":
+        return case_action_form(request, number, name)
     if name not in ACTIONS:
         raise Http404
     ticket = _ticket(request, number)
-    form_key, form_class, prefix, form_kwargs, handler = ACTIONS[name]
+    _key, form_class, prefix, form_kwargs, handler = ACTIONS[name]
     kwargs = {key: value(request, ticket) for key, value in form_kwargs.items()}
     form = form_class(request.POST, request.FILES, prefix=prefix, **kwargs)
     if form.is_valid():
@@ -191,8 +404,9 @@ def case_action(request, number, name):
                 return response
             return redirect("console:case_detail", number=ticket.number)
     collision = getattr(form, "collision", ())
+    panel = "participant_add" if name == "participant_remove" else name
     return _render_case(
-        request, ticket, bound={form_key: form}, open_panel=name, collision=collision, status=400
+        request, ticket, bound={panel: form}, open_panel=name, collision=collision, status=400
     )
 
 

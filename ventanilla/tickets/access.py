@@ -47,18 +47,27 @@ def agent_scope(agent):
     return Q(team__in=teams) | Q(team__isnull=True) | Q(assignee_id=agent.user_id)
 
 
+def visibility_q(user):
+    """The condition on tickets that `user` may see: a Q (empty Q: every ticket), or None when
+    they may see none (anonymous and unknown users). The one rule behind `tickets_visible_to`."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Q()
+    if (agent := agent_of(user)) is not None:
+        return agent_scope(agent)
+    if (contact := contact_of(user)) is not None:
+        return customer_scope(contact)
+    return None
+
+
 def tickets_visible_to(user):
     """The tickets `user` may see, as a queryset (empty for anonymous and unknown users)."""
     base = Ticket.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    condition = visibility_q(user)
+    if condition is None:
         return base.none()
-    if user.is_superuser:
-        return base
-    if (agent := agent_of(user)) is not None:
-        return base.filter(agent_scope(agent))
-    if (contact := contact_of(user)) is not None:
-        return base.filter(customer_scope(contact))
-    return base.none()
+    return base.filter(condition) if condition else base
 
 
 def can_see_ticket(user, ticket):
@@ -66,12 +75,17 @@ def can_see_ticket(user, ticket):
 
 
 def get_ticket_for_user_or_404(user, number=None, *, pk=None, queryset=None):
-    visible = tickets_visible_to(user)
-    if queryset is not None:
-        # reads (issue 7): the visibility conditions ANDed into the caller's query, not
-        # `pk IN (every visible id)`, which SQLite walked id by id (200 ms at 100k cases).
-        visible = queryset & visible
+    condition = visibility_q(user)
+    if condition is None:
+        raise Http404("No such case")
+    # reads (issue 7): the visibility conditions are filtered into the caller's query, not
+    # `pk IN (every visible id)` (SQLite walked it id by id: 200 ms at 100k cases); round 3: with
+    # `filter()` rather than `queryset & tickets_visible_to(user)` (combining two querysets cost
+    # ≈ 1 ms), and nothing at all for those who see every ticket.
+    visible = Ticket.objects.all() if queryset is None else queryset
     lookup = {"pk": pk} if pk is not None else {"number": number}
+    if condition:
+        visible = visible.filter(condition)
     try:
         return visible.get(**lookup)
     except Ticket.DoesNotExist:

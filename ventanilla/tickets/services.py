@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -853,12 +853,16 @@ def presence_touch(*, ticket, by, composing=False, now=None):
 
     _require_staff(by)
     now = now or timezone.now()
-    # floor: every heartbeat after the first is one UPDATE (update_or_create: a transaction, a
-    # locked SELECT and the UPDATE); the first one, or a lost race, takes the locked path.
-    fields = {"seen_at": now, "composing": composing}
-    if CasePresence.objects.filter(ticket=ticket, user=by).update(**fields):
+    # reads (issue 7, round 3): one UPDATE on every page view and heartbeat; the row is created
+    # on the first (update_or_create took a transaction, a locking SELECT and the UPDATE).
+    mine = CasePresence.objects.filter(ticket=ticket, user=by)
+    if mine.update(seen_at=now, composing=composing):
         return
-    CasePresence.objects.update_or_create(ticket=ticket, user=by, defaults=fields)
+    try:
+        with transaction.atomic():
+            CasePresence.objects.create(ticket=ticket, user=by, seen_at=now, composing=composing)
+    except IntegrityError:  # another request of the same agent created it just now
+        mine.update(seen_at=now, composing=composing)
 
 
 @transaction.atomic

@@ -72,6 +72,7 @@ def test_triage_reply_escalate_schedule_and_resolve(page, live_server, cast, mak
     login(page, live_server.url, cast.agent_l2.email, PASSWORD)
     page.goto(live_server.url + reverse("console:escalated"))
     page.get_by_role("link", name=ticket.number).click()
+    page.locator("#panel-status summary").click()  # casepage: the form loads when opened
     status = page.locator("form[action$='/accion/status/']")
     status.get_by_label(es("New status")).select_option("scheduled")
     status.get_by_label(es("Planned for")).fill("2026-12-02T16:30")

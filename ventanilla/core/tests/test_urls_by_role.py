@@ -289,6 +289,33 @@ ACCESS = {
             method="post",
             label="unknown action",
         ),
+        # ---- casepage ---- GET: an action's form (htmx into its panel, or a page without JS)
+        Case(
+            split(customers=403, staff=200),
+            kwargs=lambda w: {"number": w["case_a"].number, "name": "escalate"},
+            label="form of an action",
+        ),
+        Case(
+            split(customers=403, staff=200, agent_l1=404),
+            kwargs=lambda w: {"number": w["case_l2"].number, "name": "resolve"},
+            label="form of an action on another team's case",
+        ),
+        Case(
+            split(customers=403, staff=404),
+            kwargs=lambda w: {"number": w["ticket_b"].number.replace("/", "/9"), "name": "link"},
+            label="form of an action on a case that does not exist",
+        ),
+        Case(
+            split(customers=403, staff=405),
+            kwargs=lambda w: {"number": w["case_a"].number, "name": "message"},
+            label="GET of an action without a form",
+        ),
+        Case(
+            split(customers=403, staff=404),
+            kwargs=lambda w: {"number": w["case_a"].number, "name": "nope"},
+            label="GET of an unknown action",
+        ),
+        # ---- end casepage ----
     ],
     # ---- cases ----
     "portal:case_list": [Case(split(customers=200, staff=403))],
