@@ -328,7 +328,10 @@ def _breaching_walk(queryset, after, wanted):
         if position is not None:
             at, tid = position
             window = window.filter(Q(due_at__gt=at) | Q(due_at=at, ticket_id__gt=tid))
-        batch = list(window.values_list("ticket_id", "due_at")[:BREACHING_WALK_BATCH])
+        # lists: the first window about twice the page (a case may have two running clocks),
+        # the next ones full batches
+        size = min(BREACHING_WALK_BATCH, 2 * wanted + 8) if not _round else BREACHING_WALK_BATCH
+        batch = list(window.values_list("ticket_id", "due_at")[:size])
         fresh = []
         for pk, due_at in batch:  # the first clock of a case in this order is its next deadline
             if pk not in seen:
@@ -349,7 +352,7 @@ def _breaching_walk(queryset, after, wanted):
             found += [(pk, due_at) for pk, due_at in fresh if pk in keep]
             if len(found) >= wanted:
                 return found[:wanted]
-        if len(batch) < BREACHING_WALK_BATCH:
+        if len(batch) < size:
             return found  # every running clock was read
         last_pk, last_due = batch[-1]
         position = last_due, last_pk
@@ -653,7 +656,28 @@ def _breaching_sorted_rows(queryset, decoded, limit):
 def queue_count_rows(user, name, filters=None, *, cap=1000):
     """`queue_count` counted by the database (`COUNT(*)` over the capped subquery) instead of
     fetching up to `cap + 1` ids into Python."""
-    return queue_tickets(user, name, filters).order_by().values("pk")[: cap + 1].count()
+    if name == "breaching":
+        queryset = _breaching_counted(user, filters or {})
+    else:
+        queryset = queue_tickets(user, name, filters)
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def _breaching_counted(user, filters):
+    """The breaching queue's cases for counting: a correlated EXISTS on the (ticket, state)
+    index of clocks. Without ORDER BY SQLite walks the open cases and probes each one's clocks
+    (0.5 ms at 100k for 1,000 of them), where `pk IN (running clocks)` read every running
+    clock first (7 ms)."""
+    from django.db.models import Exists, OuterRef
+
+    from ventanilla.sla.models import ClockState, SlaClock
+
+    running = SlaClock.objects.filter(
+        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
+    )
+    return tickets_visible_to(user).filter(
+        _breaching_status_q(), _filters_q(filters), Exists(running)
+    )
 
 
 def case_timeline(user, ticket):

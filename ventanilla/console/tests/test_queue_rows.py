@@ -176,7 +176,11 @@ def test_narrow_rows_page_like_queue_page(cast, make_ticket, monkeypatch, queue)
 def test_queue_count_rows_is_queue_count(cast, make_ticket):
     for _ in range(4):
         make_ticket()
-    for name in ("untriaged", "all", "mine"):
+    waiting = make_ticket()
+    ticket_assign(ticket=waiting, by=cast.supervisor, assignee=cast.agent_l1)
+    ticket_transition(ticket=waiting, to_status=Status.WAITING_ON_CUSTOMER, by=cast.agent_l1)
+    assert selectors.queue_count(cast.supervisor, "breaching") == 4  # has clocks; one paused
+    for name in ("untriaged", "all", "mine", "breaching"):
         for cap in (2, 1000):
             assert selectors.queue_count_rows(
                 cast.supervisor, name, cap=cap
