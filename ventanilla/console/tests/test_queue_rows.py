@@ -241,3 +241,21 @@ def test_team_scoped_agents_never_share_cached_rows(cast, settings):
     assert _visibility_key(cast.agent_l1, "all") != _visibility_key(cast.agent_l2, "all")
     assert _visibility_key(cast.supervisor, "all") == "all"
     cache.clear()
+
+
+def test_console_home_lists_are_cached_per_agent(client, cast, make_ticket, settings):
+    from django.core.cache import cache
+
+    def my_cases(page_client):
+        return page_client.get("/consola/").content.decode().split('id="mine-title"')[1]
+
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 60
+    cache.clear()
+    ticket = make_ticket()
+    ticket_assign(ticket=ticket, by=cast.supervisor, assignee=cast.agent_l1)
+    client.force_login(cast.agent_l2)
+    assert ticket.number not in my_cases(client)  # cached for l2 now
+    other = client.__class__()
+    other.force_login(cast.agent_l1)
+    assert ticket.number in my_cases(other)  # l1 has a key of their own
+    cache.clear()

@@ -126,3 +126,32 @@ def test_case_list_rows_cache_is_per_person_and_reads_own_writes(
     assert response.status_code == 302 and "vt_fresh" in response.cookies
     assert sorted(_numbers(client, url)) == sorted([mine.number, other.number])  # my write: fresh
     cache.clear()
+
+
+def test_portal_home_cases_are_cached_per_person_and_fresh_after_my_write(
+    client, cast, make_ticket, settings
+):
+    from django.core.cache import cache
+
+    url = reverse("portal:home")
+    mine = make_ticket(subject="Impresora atascada")
+    client.force_login(cast.customer)
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 0
+    uncached = client.get(url).content.decode()
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 60
+    cache.clear()
+    client.get(url)
+    hit = client.get(url).content.decode()
+    strip = __import__("re").compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"')
+    assert strip.sub("", hit) == strip.sub("", uncached) and "Impresora atascada" in hit
+    # another person of the same company never gets my cached blocks
+    make_ticket(role="colleague", subject="Red caída en almacén")
+    colleague = client.__class__()
+    colleague.force_login(cast.colleague)
+    page = colleague.get(url).content.decode()
+    assert "Red caída en almacén" in page and "Impresora atascada" not in page
+    make_ticket(subject="Segundo caso")  # by another hand: my home may lag
+    assert "Segundo caso" not in client.get(url).content.decode()
+    client.post(reverse("portal:case_cancel", args=[mine.number]), {"reason": "ya va"})
+    assert "Segundo caso" in client.get(url).content.decode()  # my own write: fresh
+    cache.clear()
