@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from ventanilla.tickets.access import get_ticket_for_user_or_404, tickets_visibl
 from ventanilla.tickets.models import Channel, Priority, Severity
 from ventanilla.tickets.selectors import (
     QUEUE_FILTERS,
+    QueueFilters,
     queue_count_rows,
     queue_filter_choices,
     queue_page_rows,
@@ -62,7 +64,9 @@ PAGE_SIZE = 50
 
 def _filters(request):
     keys = (*QUEUE_FILTERS, "q")
-    return {key: request.GET.get(key, "").strip() for key in keys if request.GET.get(key)}
+    return QueueFilters(
+        (key, request.GET.get(key, "").strip()) for key in keys if request.GET.get(key)
+    )
 
 
 @staff_required
@@ -101,7 +105,8 @@ def queue(request, queue):
         "next_cursor": next_cursor,
         "count": count,
         "filters": filters,
-        "choices": queue_filter_choices(),
+        # built only when a cached fragment of the filter bar or bulk bar is rendered again
+        "choices": SimpleLazyObject(queue_filter_choices),
         "statuses": _STATUSES,
         "severities": Severity.choices,
         "priorities": Priority.choices,

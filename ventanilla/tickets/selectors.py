@@ -170,7 +170,22 @@ def _queue_q(user, name):
     raise ValueError(name)
 
 
+class QueueFilters(dict):
+    """lists: queue filters whose Q is built once per request (the page and its count both
+    filter; the keyword search's Q costs a query to choose its plan)."""
+
+    _q = None
+
+
 def _filters_q(filters):
+    if isinstance(filters, QueueFilters):
+        if filters._q is None:
+            filters._q = _build_filters_q(filters)
+        return filters._q
+    return _build_filters_q(filters)
+
+
+def _build_filters_q(filters):
     q = Q()
     for key, lookup in _FILTER_LOOKUPS.items():
         if value := filters.get(key):
