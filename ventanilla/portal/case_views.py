@@ -198,6 +198,9 @@ def case_list(request):
         "heading": _heading(group, status),
         "severities": Severity.choices,
         "rows_html": rows_html,
+        # lists: the filter selects (product list, managers' sites and people) are cached this
+        # long per person, scope, language and selected values
+        "choices_seconds": settings.VENTANILLA_CHOICES_SECONDS,
     }
     template = "portal/cases/list.html"
     if request.htmx and not request.htmx.history_restore_request:
