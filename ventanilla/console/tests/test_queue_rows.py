@@ -194,7 +194,7 @@ def _queue_numbers(client, url="/consola/colas/todos/"):
 
 
 def test_queue_rows_cache_is_short_shared_only_by_equal_scopes_and_reads_own_writes(
-    client, cast, make_ticket, settings
+    client, cast, make_ticket, settings, frozen_clock
 ):
     from django.core.cache import cache
 
@@ -243,7 +243,7 @@ def test_team_scoped_agents_never_share_cached_rows(cast, settings):
     cache.clear()
 
 
-def test_console_home_lists_are_cached_per_agent(client, cast, make_ticket, settings):
+def test_console_home_lists_are_cached_per_agent(client, cast, make_ticket, settings, frozen_clock):
     from django.core.cache import cache
 
     def my_cases(page_client):
@@ -259,3 +259,10 @@ def test_console_home_lists_are_cached_per_agent(client, cast, make_ticket, sett
     other.force_login(cast.agent_l1)
     assert ticket.number in my_cases(other)  # l1 has a key of their own
     cache.clear()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The rows cache's key holds the current minute: a test must not cross one."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
