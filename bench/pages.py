@@ -309,7 +309,36 @@ def pages(cast_numbers):
         ("admin list global", "admin", "/area/casos/?scope=global", False),
         ("customer case", "customer", f"/area/casos/{busy}/", False),
         ("customer updates (htmx)", "customer", f"/area/casos/{busy}/novedades/?{poll}", True),
+        # lists (issue 7, round 3): the same list pages with their rows cache off
+        # (VENTANILLA_LIST_ROWS_SECONDS=0): what a first view, or a view right after one's own
+        # change, costs; measured in-process only (the served run keeps the setting)
+        (f"console home{NO_ROWS_CACHE}", "agent_l1", "/consola/", False),
+        (f"queue untriaged{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/sin-cualificar/", False),
+        (f"queue mine{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/mis-casos/", False),
+        (f"queue breaching{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/vencimientos/", False),
+        (f"queue all{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/todos/", False),
+        (f"queue refresh{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/sin-cualificar/", True),
+        (f"queue search{NO_ROWS_CACHE}", "agent_l1", "/consola/colas/todos/?q=factura", False),
+        ("queue search", "agent_l1", "/consola/colas/todos/?q=factura", False),
+        ("queue search (htmx)", "agent_l1", "/consola/colas/todos/?q=factura", True),
+        (f"portal home{NO_ROWS_CACHE}", "customer", "/area/", False),
+        (f"customer list{NO_ROWS_CACHE}", "customer", "/area/casos/", False),
+        (f"admin list global{NO_ROWS_CACHE}", "admin", "/area/casos/?scope=global", False),
     ]
+
+
+NO_ROWS_CACHE = " ·nocache"
+
+
+def rows_cache_for(name):
+    """Pages named with NO_ROWS_CACHE are measured with the list rows cache off."""
+    from django.test import override_settings
+
+    if name.endswith(NO_ROWS_CACHE):
+        return override_settings(VENTANILLA_LIST_ROWS_SECONDS=0)
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 def clients(cast_users):
@@ -503,11 +532,13 @@ def main():
         )
         if args.profile:
             name, role, url, htmx = next(p for p in page_list if p[0] == args.profile)
-            profile_page(by_role[role], url, htmx, args.requests)
+            with rows_cache_for(name):
+                profile_page(by_role[role], url, htmx, args.requests)
             return
         print(f"{'page':28} {'CPU ms':>7} {'ms median':>10} {'ms p99':>8} {'queries':>8} {'KB':>6}")
         for name, role, url, htmx in page_list:
-            r = time_page(by_role[role], url, htmx, args.requests)
+            with rows_cache_for(name):
+                r = time_page(by_role[role], url, htmx, args.requests)
             print(
                 f"{name:28} {r['cpu']:7.2f} {r['median']:10.2f} {r['p99']:8.2f} {r['queries']:8d} "
                 f"{r['bytes'] / 1024:6.1f}"
@@ -518,6 +549,9 @@ def main():
                 for role, c in by_role.items()
             }
             results = run_wrk(page_list, cookies, args.wrk, args.workers, args.connections)
+            cookies = {role: c.cookies["sessionid"].value for role, c in by_role.items()}
+            served = [page for page in page_list if not page[0].endswith(NO_ROWS_CACHE)]
+            results = run_wrk(served, cookies, args.wrk, args.workers, args.connections)
             if results:
                 print(
                     f"\ngunicorn sync ×{args.workers}, wrk -c{args.connections} "

@@ -333,3 +333,13 @@ VENTANILLA_INTAKE_BATCH = int(os.environ.get("VENTANILLA_INTAKE_BATCH", "1" if T
 VENTANILLA_FRAGMENT_SECONDS = int(
     os.environ.get("VENTANILLA_FRAGMENT_SECONDS", "0" if TESTING else "300")
 )
+
+# ---- lists ----
+# Seconds the rows of the agent queues and of the customer case list are kept (per viewer
+# scope, filters, page, language, time zone and minute; core/rows.py). 0 turns it off (tests,
+# and `VENTANILLA_LIST_ROWS_SECONDS=0` to measure without it). After their own write (any non-GET
+# request) a person's lists bypass it for as long (FreshReadsMiddleware sets a cookie).
+VENTANILLA_LIST_ROWS_SECONDS = int(
+    os.environ.get("VENTANILLA_LIST_ROWS_SECONDS", "0" if TESTING else "5")
+)
+MIDDLEWARE = [*MIDDLEWARE, "ventanilla.core.rows.FreshReadsMiddleware"]

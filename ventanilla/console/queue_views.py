@@ -7,20 +7,25 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from ventanilla.console.rows import queue_rows_html
 from ventanilla.core.decorators import staff_required
+from ventanilla.core.rows import cached_rows
 from ventanilla.staff.selectors import saved_views_of
 from ventanilla.tickets.access import get_ticket_for_user_or_404, tickets_visible_to
 from ventanilla.tickets.models import Channel, Priority, Severity
 from ventanilla.tickets.selectors import (
     QUEUE_FILTERS,
-    queue_count,
+    QueueFilters,
+    queue_count_rows,
     queue_filter_choices,
-    queue_page,
+    queue_page_rows,
 )
 from ventanilla.tickets.services import ticket_bulk_apply
 from ventanilla.tickets.workflow import Status
@@ -59,7 +64,9 @@ PAGE_SIZE = 50
 
 def _filters(request):
     keys = (*QUEUE_FILTERS, "q")
-    return {key: request.GET.get(key, "").strip() for key in keys if request.GET.get(key)}
+    return QueueFilters(
+        (key, request.GET.get(key, "").strip()) for key in keys if request.GET.get(key)
+    )
 
 
 @staff_required
@@ -67,25 +74,44 @@ def queue(request, queue):
     if queue not in QUEUES:
         raise Http404
     filters = _filters(request)
-    tickets, next_cursor = queue_page(
-        request.user, queue, filters, cursor=request.GET.get("after"), limit=PAGE_SIZE
+    cursor = request.GET.get("after")
+    appending = bool(cursor) and bool(request.htmx) and not request.htmx.boosted
+    computed = []
+
+    def compute():
+        rows, next_cursor = queue_page_rows(
+            request.user, queue, filters, cursor=cursor, limit=PAGE_SIZE
+        )
+        computed.append(rows)
+        # "Show more" (htmx) appends rows only: no count
+        count = None if appending else queue_count_rows(request.user, queue, filters)
+        return str(queue_rows_html(rows)), next_cursor, count
+
+    # lists: the rows' markup, cursor and count, cached a few seconds per visibility, queue,
+    # filters, cursor, language, time zone and minute (core/rows.py: staleness, read-your-writes)
+    parts = [("queue", queue), ("after", cursor or ""), ("append", appending)]
+    parts += sorted(filters.items())
+    rows_html, next_cursor, count = cached_rows(
+        request, "queue", _visibility_key(request.user, queue), parts, compute
     )
     title, subtitle = QUEUES[queue]
     context = {
         "queue": queue,
         "title": title,
         "subtitle": subtitle,
-        "tickets": tickets,
+        # the rows when computed by this request (tests read them), else only whether any
+        "tickets": computed[0] if computed else bool(rows_html),
+        "rows_html": mark_safe(rows_html),  # noqa: S308 (built escaped by console/rows.py)
         "next_cursor": next_cursor,
-        "count": queue_count(request.user, queue, filters),
+        "count": count,
         "filters": filters,
-        "choices": queue_filter_choices(),
-        "statuses": list(Status),
+        # built only when a cached fragment of the filter bar or bulk bar is rendered again
+        "choices": SimpleLazyObject(queue_filter_choices),
+        "statuses": _STATUSES,
         "severities": Severity.choices,
         "priorities": Priority.choices,
         "channels": Channel.choices,
-        "appending": bool(request.GET.get("after")),
-        "saved_views": saved_views_of(request.user),
+        "appending": bool(cursor),
         "params": urlencode(sorted(filters.items())),
         # reads: the filter bar (7 catalogue queries and their options) is cached this long
         "choices_seconds": settings.VENTANILLA_CHOICES_SECONDS,
@@ -93,7 +119,20 @@ def queue(request, queue):
     if request.htmx and not request.htmx.boosted:
         part = "rows" if context["appending"] else "results"
         return render(request, f"console/queue.html#{part}", context)
+    context["saved_views"] = saved_views_of(request.user)
     return render(request, "console/queue.html", context)
+
+
+_STATUSES = list(Status)
+
+
+def _visibility_key(user, queue):
+    """Who may share a cached queue page: every viewer who sees every case (superusers, agents
+    outside team scoping: `tickets_visible_to` adds no condition) shares "all"; anyone else gets
+    a key of their own. "Mine" and "My team" depend on the viewer too."""
+    visible = tickets_visible_to(user).query
+    shared = not visible.where and not visible.is_empty() and queue not in ("mine", "team")
+    return "all" if shared else f"user:{user.pk}"
 
 
 @require_POST

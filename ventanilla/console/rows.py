@@ -6,12 +6,14 @@ A 50-row queue through the template engine cost about 1 ms a row (tags, filters,
 """
 
 from functools import lru_cache
+from html import escape as _html_escape
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ventanilla.console.templatetags.console_ui import desk_time
@@ -41,24 +43,53 @@ def _organization_url(pk):
 
 
 def badge_html(clock, now):
-    """sla/_badge.html for one clock, as sla_tags.badge_context computes it (tested equal)."""
+    """sla/_badge.html for one clock, as sla_tags.badge_context computes it (tested equal):
+    `sla_badge_html`'s markup with its labels translated once per language."""
     from ventanilla.sla import display
     from ventanilla.sla.clockmath import BUSINESS_UNITS
 
     if clock is None:
         return "\n"
     state, text = display.badge_state_text(clock, now)
-    return sla_badge_html(
-        {
-            "clock": clock,
-            "state": state,
-            "target": _target_label(clock.target),
-            "internal": clock.kind == "internal",
-            "text": text,
-            "due_text": minute_date_format(local(clock.due_at)),
-            "business": clock.unit in BUSINESS_UNITS,
-        }
+    labels = _badge_labels(get_language())
+    title = _esc(minute_date_format(local(clock.due_at)))
+    if clock.unit in BUSINESS_UNITS:
+        title += labels["business"]
+    target = labels["targets"].get(clock.target)
+    if target is None:
+        target = _esc(_target_label(clock.target))
+    if clock.kind == "internal":
+        target += labels["internal"]
+    return (
+        f'<span class="sla-badge sla-badge--{_esc(state)}" title="{labels["due"]} '
+        f'{title}"><span class="sla-badge__dot" aria-hidden="true"></span>'
+        f'<span class="sla-badge__target">{target}</span>'
+        f'<span class="sla-badge__left">{_esc(text)}</span></span>\n'
     )
+
+
+_BADGE_LABELS = {}
+
+
+def _badge_labels(language):
+    """The translated, escaped constant parts of a badge, once per language (the catalogues do
+    not change while the process runs)."""
+    labels = _BADGE_LABELS.get(language)
+    if labels is None:
+        from ventanilla.sla.models import TargetKind
+
+        labels = _BADGE_LABELS[language] = {
+            "due": _esc(_("Due")),
+            "business": " · " + _esc(_("business time")),
+            "internal": " <small>(" + _esc(_("internal")) + ")</small>",
+            "targets": {kind.value: _esc(kind.label) for kind in TargetKind},
+        }
+    return labels
+
+
+def _esc(value):
+    """django.utils.html.escape's text (html.escape of str()) without its lazy-string wrapper."""
+    return _html_escape(str(value))
 
 
 def _target_label(target):
@@ -99,18 +130,19 @@ def sla_badge_html(badge):
 
 
 def queue_rows_html(tickets):
-    """The <tr> rows of a console queue (the loop of console/queue.html, same markup)."""
+    """The <tr> rows of a console queue (the loop of console/queue.html, same markup), from
+    `tickets.selectors.QueueRow`s (`queue_page_rows`) or Tickets (`queue_page`)."""
     from ventanilla.core.templatetags.ventanilla_ui import (
-        avatar,
         priority_chip,
         severity_chip,
         status_badge,
     )
+    from ventanilla.tickets.selectors import QueueRow
 
     now = timezone.now()
 
     labels = {
-        key: escape(_(text))
+        key: _esc(_(text))
         for key, text in (
             ("case", "Case"),
             ("subject", "Subject"),
@@ -122,35 +154,34 @@ def queue_rows_html(tickets):
             ("activity", "Last activity"),
         )
     }
-    phone = escape(_("Phone"))
-    nobody = escape(_("Nobody"))
+    phone = _esc(_("Phone"))
+    nobody = _esc(_("Nobody"))
     select = _("Select %(number)s")
     statuses, severities, priorities = (
         Memo(status_badge),
         Memo(severity_chip),
         Memo(priority_chip),
     )
-    avatars = Memo(avatar)
+    people = Memo(_person_html)
+    scheduled = Memo(lambda planned: _esc(desk_time(planned, "j M H:i")))
+    case_start = _url_prefixes(get_script_prefix())[0]
+    organization_start = _url_prefixes(get_script_prefix())[1]
     out = []
-    for ticket in tickets:
-        number = escape(ticket.number)
-        url = escape(case_url(ticket.number))
-        meta = f"{escape(ticket.organization.name)}</a> · {escape(ticket.requester.name)}"
-        if ticket.product_id:
-            meta += f" · {escape(ticket.product.name)}"
-        if ticket.team_id:
-            meta += f" · {escape(ticket.team.name)}"
-        status = statuses[ticket.status]
-        if ticket.planned_at and ticket.status == "scheduled":
-            status += (
-                f'<span class="cell__meta">{escape(desk_time(ticket.planned_at, "j M H:i"))}</span>'
-            )
-        if ticket.assignee_id:
-            assignee = ticket.assignee
-            who = (
-                f'<span class="person">{avatars[assignee]}'
-                f"{escape(assignee.get_short_name())}</span>"
-            )
+    for row in tickets:
+        if not isinstance(row, QueueRow):
+            row = QueueRow.from_ticket(row, next_clock(row))
+        number = _esc(row.number)
+        url = _esc(f"{case_start}{quote(str(row.number), safe=_PATH_SAFE)}/")
+        meta = f"{_esc(row.organization_name)}</a> · {_esc(row.requester_name)}"
+        if row.product_id:
+            meta += f" · {_esc(row.product_name)}"
+        if row.team_id:
+            meta += f" · {_esc(row.team_name)}"
+        status = statuses[row.status]
+        if row.planned_at and row.status == "scheduled":
+            status += f'<span class="cell__meta">{scheduled[row.planned_at]}</span>'
+        if row.assignee_id:
+            who = people[(row.assignee_full_name or "", row.assignee_email or "")]
         else:
             who = f'<span class="muted">{nobody}</span>'
         out.append(
@@ -159,22 +190,31 @@ def queue_rows_html(tickets):
             f'value="{number}" aria-label="{select % {"number": number}}"></td>\n'
             f'            <td class="cell--number" data-label="{labels["case"]}"><a '
             f'class="ticket-number" data-open href="{url}">{number}</a>'
-            f"{f'<span class="cell__meta">{phone}</span>' if ticket.channel == 'phone' else ''}"
+            f"{f'<span class="cell__meta">{phone}</span>' if row.channel == 'phone' else ''}"
             "</td>\n"
             f'            <td class="cell--subject" data-label="{labels["subject"]}"><a '
-            f'class="cell__link" href="{url}">{escape(ticket.subject)}</a><span class="cell__meta">'
-            f'<a class="cell__org" href="{_organization_url(ticket.organization_id)}">'
+            f'class="cell__link" href="{url}">{_esc(row.subject)}</a><span class="cell__meta">'
+            f'<a class="cell__org" href="{organization_start}{int(row.organization_id)}/">'
             f"{meta}</span></td>\n"
             f'            <td class="cell--status" data-label="{labels["status"]}">{status}</td>\n'
             f'            <td data-label="{labels["severity"]}">'
-            f"{severities[ticket.severity]}</td>\n"
+            f"{severities[row.severity]}</td>\n"
             f'            <td class="cell--sla" data-label="{labels["sla"]}">'
-            f"{badge_html(next_clock(ticket), now)}</td>\n"
+            f"{badge_html(row.clock, now)}</td>\n"
             f'            <td class="cell--optional" data-label="{labels["priority"]}">'
-            f"{priorities[ticket.priority]}</td>\n"
+            f"{priorities[row.priority]}</td>\n"
             f'            <td class="cell--optional" data-label="{labels["assignee"]}">{who}</td>\n'
             f'            <td class="cell--end cell--time" data-label="{labels["activity"]}">'
-            f"{ago_html(ticket.last_activity_at)}</td>\n"
+            f"{ago_html(row.last_activity_at)}</td>\n"
             "          </tr>\n          "
         )
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
+
+
+def _person_html(person):
+    """`{% avatar user %}{{ user.get_short_name }}` in a `person` span, for (full name, email)."""
+    from ventanilla.core.templatetags.ventanilla_ui import avatar
+    from ventanilla.tickets.selectors import Person
+
+    person = Person(*person)
+    return f'<span class="person">{avatar(person)}{_esc(person.get_short_name())}</span>'

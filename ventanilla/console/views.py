@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ventanilla.accounts.roles import agent_of, is_supervisor
 from ventanilla.core.decorators import staff_required
 from ventanilla.core.downloads import attachment_response
+from ventanilla.core.rows import cached_rows
 from ventanilla.mail.intake import inbound_reprocess_now
 from ventanilla.mail.models import InboundEmail
 from ventanilla.mail.selectors import inbound_quarantined, inbound_quarantined_count
@@ -15,14 +16,27 @@ from ventanilla.tickets.workflow import OPEN, Status
 
 @staff_required
 def home(request):
-    counts = ticket_counts_by_status(request.user, statuses=OPEN)
     context = {
         "agent": agent_of(request.user),
+        # lists: the counts and the two lists, rendered and kept a few seconds per person,
+        # language, time zone and minute (core/rows.py: staleness, read-your-writes)
+        "cases_html": cached_rows(
+            request, "console-home", f"user:{request.user.pk}", [], lambda: _home_cases(request)
+        ),
+    }
+    return render(request, "console/home.html", context)
+
+
+def _home_cases(request):
+    from django.template.loader import render_to_string
+
+    counts = ticket_counts_by_status(request.user, statuses=OPEN)
+    context = {
         "status_counts": [(Status(s), counts.get(s, 0)) for s in OPEN],
         "untriaged": ticket_list(request.user, statuses=[Status.WAITING_FOR_SUPPORT], limit=10),
         "mine": ticket_list(request.user, statuses=OPEN, assignee=request.user, limit=10),
     }
-    return render(request, "console/home.html", context)
+    return render_to_string("console/home.html#cases", context)
 
 
 @staff_required

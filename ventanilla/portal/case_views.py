@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from ventanilla.accounts.roles import contact_of
 from ventanilla.core.decorators import customer_required
 from ventanilla.core.fragments import cached_fragment
+from ventanilla.core.rows import cached_rows
 from ventanilla.lib.uploads import allowed_extensions
 from ventanilla.organizations.models import Section
 from ventanilla.portal.forms import (
@@ -165,7 +166,23 @@ def case_list(request):
     paginator = Paginator(ids, PAGE_SIZE)
     paginator.count = counts[status or group or "all"]
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.case_rows_for(page.object_list, order)
+    # lists: the page's rows as narrow tuples and their markup, cached a few seconds per person,
+    # scope, filters, group, order, page, language, time zone and minute (core/rows.py)
+    page.object_list, rows_html = cached_rows(
+        request,
+        "cases",
+        f"user:{request.user.pk}",  # never shared: each person's contact scope is their own
+        [
+            ("scope", scope),
+            ("group", group),
+            ("status", status),
+            ("order", order),
+            ("page", page.number),
+            ("count", paginator.count),
+            *[(name, _filter_key(filters.value(name))) for name in _LIST_FILTERS],
+        ],
+        lambda: _case_rows(page.object_list, order, managed),
+    )
     context = {
         "filters": filters,
         "page": page,
@@ -183,11 +200,29 @@ def case_list(request):
         ),
         "heading": _heading(group, status),
         "severities": Severity.choices,
+        "rows_html": rows_html,
+        # lists: the filter selects (product list, managers' sites and people) are cached this
+        # long per person, scope, language and selected values
+        "choices_seconds": settings.VENTANILLA_CHOICES_SECONDS,
     }
     template = "portal/cases/list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#cases"
     return render(request, template, context)
+
+
+_LIST_FILTERS = ("q", "product", "severity", "site", "requester")
+
+
+def _filter_key(value):
+    return str(getattr(value, "pk", value) or "")
+
+
+def _case_rows(ids, order, managed):
+    from ventanilla.portal.rows import case_rows_html
+
+    rows = selectors.case_rows_values(ids, order)
+    return rows, case_rows_html(rows, managed)
 
 
 # ---- reads ---- (issue 7) the sidebar counts of the case list, cached briefly per person

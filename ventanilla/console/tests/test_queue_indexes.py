@@ -83,3 +83,21 @@ def test_case_page_thread_queries_use_an_index(cast, make_ticket):
         _assert_index_plan(ticket_messages(user, ticket), "tickets_message")
     events = Event.objects.filter(ticket=ticket, kind=Event.Kind.STATUS, pk__gt=0)
     _assert_index_plan(events.order_by("created_at", "id"), "tickets_event")
+
+
+# ---- lists ---- (issue 7, round 3) the narrow queue rows' clock query and the breaching count
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_narrow_rows_clocks_and_breaching_count_use_indexes(cast, make_ticket):
+    from ventanilla.sla.models import SlaClock
+    from ventanilla.sla.selectors import LIVE
+    from ventanilla.tickets.selectors import _breaching_counted
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+    ids = [make_ticket().pk for _ in range(3)]
+    clocks = SlaClock.objects.filter(ticket_id__in=ids, state__in=LIVE, kind="contractual")
+    _assert_index_plan(clocks.values_list("ticket_id", "due_at"), "sla_slaclock")
+    _assert_index_plan(_breaching_counted(cast.agent_l1, {}).values("pk")[:1001])

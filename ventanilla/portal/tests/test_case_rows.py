@@ -66,3 +66,99 @@ def test_case_list_counts_are_cached_but_follow_my_own_changes(client, cast, mak
     assert counts["all"] == 2 and counts[Status.CANCELLED] == 1
     assert client.get(url, {"status": "cancelled"}).context["page"].paginator.count == 1
     cache.clear()
+
+
+# ---- lists ---- (issue 7, round 3) narrow rows and the short cache of the rows
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize(("role", "scope"), [("customer", "mine"), ("admin", "global")])
+@pytest.mark.parametrize("order", ["-activity", "created", "-number"])
+def test_narrow_case_rows_are_the_template_loop_byte_for_byte(
+    rf, cast, make_ticket, language, role, scope, order
+):
+    from ventanilla.portal.rows import case_rows_html
+
+    now = timezone.now()
+    make_ticket(subject="Factura <rectificativa> & “IVA”", now=now - timedelta(days=40))
+    bare = make_ticket(role="colleague", product=None, severity="A")
+    Ticket.objects.filter(pk=bare.pk).update(site=None)
+    done = make_ticket(role="regional", severity="B")
+    ticket_assign(ticket=done, by=cast.supervisor, assignee=cast.agent_l1)
+    ticket_transition(ticket=done, to_status=Status.RESOLVED, by=cast.agent_l1)
+    found = selectors.case_search(cast.users[role], scope=scope)
+    ids = selectors.case_page_ids(found, order)[:25]
+    rows = selectors.case_rows_values(ids, order)
+    tickets = selectors.case_rows_for(ids, order)
+    assert [r.pk for r in rows] == [t.pk for t in tickets] and rows
+    loop = Template(LOOP.read_text())
+    request = rf.get("/area/casos/")
+    for managed in (False, True):
+        with time_machine.travel(timezone.now(), tick=False), translation.override(language):
+            context = {"page": {"object_list": tickets}, "managed": managed, "request": request}
+            assert case_rows_html(rows, managed) == loop.render(Context(context))
+
+
+def _numbers(client, url):
+    return [row.number for row in client.get(url).context["page"].object_list]
+
+
+def test_case_list_rows_cache_is_per_person_and_reads_own_writes(
+    client, cast, make_ticket, settings, frozen_clock
+):
+    from django.core.cache import cache
+
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 60
+    settings.VENTANILLA_LIST_COUNTS_SECONDS = 60  # the rows' key holds the count: cache both
+    cache.clear()
+    url = reverse("portal:case_list")
+    mine = make_ticket()
+    client.force_login(cast.customer)
+    assert _numbers(client, url) == [mine.number]
+    colleague = make_ticket(role="colleague")  # same company, another requester
+    # the administrator of the same company sees both at once: never the customer's cached rows
+    admin = client.__class__()
+    admin.force_login(cast.admin)
+    assert sorted(_numbers(admin, url + "?scope=global")) == sorted([mine.number, colleague.number])
+    other = make_ticket()  # by another hand (a service call): my cached rows may lag
+    assert _numbers(client, url) == [mine.number]
+    response = client.post(reverse("portal:case_cancel", args=[mine.number]), {"reason": "ya va"})
+    assert response.status_code == 302 and "vt_fresh" in response.cookies
+    assert sorted(_numbers(client, url)) == sorted([mine.number, other.number])  # my write: fresh
+    cache.clear()
+
+
+def test_portal_home_cases_are_cached_per_person_and_fresh_after_my_write(
+    client, cast, make_ticket, settings, frozen_clock
+):
+    from django.core.cache import cache
+
+    url = reverse("portal:home")
+    mine = make_ticket(subject="Impresora atascada")
+    client.force_login(cast.customer)
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 0
+    uncached = client.get(url).content.decode()
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 60
+    cache.clear()
+    client.get(url)
+    hit = client.get(url).content.decode()
+    strip = __import__("re").compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"')
+    assert strip.sub("", hit) == strip.sub("", uncached) and "Impresora atascada" in hit
+    # another person of the same company never gets my cached blocks
+    make_ticket(role="colleague", subject="Red caída en almacén")
+    colleague = client.__class__()
+    colleague.force_login(cast.colleague)
+    page = colleague.get(url).content.decode()
+    assert "Red caída en almacén" in page and "Impresora atascada" not in page
+    make_ticket(subject="Segundo caso")  # by another hand: my home may lag
+    assert "Segundo caso" not in client.get(url).content.decode()
+    client.post(reverse("portal:case_cancel", args=[mine.number]), {"reason": "ya va"})
+    assert "Segundo caso" in client.get(url).content.decode()  # my own write: fresh
+    cache.clear()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The rows cache's key holds the current minute: a test must not cross one."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
