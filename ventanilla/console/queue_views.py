@@ -60,6 +60,8 @@ QUEUES = {
     ),
 }
 PAGE_SIZE = 50
+COUNT_CAP = 1000  # a queue counts up to this; more shows as "Más de 1000 casos"
+SEARCH_COUNT_CAP = 200
 
 
 def _filters(request):
@@ -77,6 +79,9 @@ def queue(request, queue):
     cursor = request.GET.get("after")
     appending = bool(cursor) and bool(request.htmx) and not request.htmx.boosted
     computed = []
+    # A search counts its matches up to a lower cap: at 1M cases a common word matches tens of
+    # thousands, and every one counted is a document checked (docs/search.md).
+    cap = SEARCH_COUNT_CAP if filters.get("q") else COUNT_CAP
 
     def compute():
         rows, next_cursor = queue_page_rows(
@@ -84,7 +89,7 @@ def queue(request, queue):
         )
         computed.append(rows)
         # "Show more" (htmx) appends rows only: no count
-        count = None if appending else queue_count_rows(request.user, queue, filters)
+        count = None if appending else queue_count_rows(request.user, queue, filters, cap=cap)
         return str(queue_rows_html(rows)), next_cursor, count
 
     # lists: the rows' markup, cursor and count, cached a few seconds per visibility, queue,
@@ -104,6 +109,7 @@ def queue(request, queue):
         "rows_html": mark_safe(rows_html),  # noqa: S308 (built escaped by console/rows.py)
         "next_cursor": next_cursor,
         "count": count,
+        "count_cap": cap,
         "filters": filters,
         # built only when a cached fragment of the filter bar or bulk bar is rendered again
         "choices": SimpleLazyObject(queue_filter_choices),

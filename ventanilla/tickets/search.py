@@ -131,11 +131,23 @@ class _PgDocumentMatches(Expression):
 
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
+        if not self.sparse and _unordered(compiler.query):
+            # Counting (no ORDER BY): no index order to walk, so the matches come from the index
+            # table itself, a semi-join that stops at the count's LIMIT. The per-row subplan
+            # would scan the cases and probe a document for each (at 1M, a word in 3 % of the
+            # cases counted to 200: 35 ms against 8).
+            sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({self.tsquery})"
+            return f"{pk_sql} IN ({sql})", [*pk_params, *self.params]
         if self.sparse:
             sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({self.tsquery})"
             return f"{pk_sql} = ANY(ARRAY({sql}))", [*pk_params, *self.params]
         sql = f"(SELECT document @@ ({self.tsquery}) FROM {PG_TABLE} WHERE ticket_id = {pk_sql})"
         return sql, [*self.params, *pk_params]
+
+
+def _unordered(query):
+    """Whether `query` has no ORDER BY at all (explicit or the model's default)."""
+    return not query.order_by and not (query.default_ordering and query.get_meta().ordering)
 
 
 def _split_last_word(text):

@@ -249,3 +249,53 @@ def test_many_matches_give_the_same_cases_in_the_same_order(cast, cases, make_ti
     assert len(sparse) == 5
     assert dense == sparse
     assert customer_finds(cast, "impresora") == sorted(sparse)
+
+
+def test_a_count_finds_as_many_cases_in_every_plan_shape(cast, cases, make_ticket, monkeypatch):
+    """Counting (no ORDER BY) takes the matches from the index table on PostgreSQL; the number
+    is the same whichever shape the page would use."""
+    from ventanilla.tickets.selectors import queue_count_rows
+
+    for index in range(4):
+        make_ticket(subject=f"Impresora {index}")
+    few = queue_count_rows(cast.supervisor, "all", {"q": "impresora"})
+    monkeypatch.setattr(search, "DENSE", 2)
+    monkeypatch.setattr(search, "PG_SPARSE", 0)
+    many = queue_count_rows(cast.supervisor, "all", {"q": "impresora"})
+    capped = queue_count_rows(cast.supervisor, "all", {"q": "impresora"}, cap=2)
+    assert (few, many, capped) == (5, 5, 3)
+
+
+@pytest.mark.postgres
+def test_a_dense_search_is_counted_from_the_index_table_not_probed_case_by_case(
+    cast, cases, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL shape is PostgreSQL's")
+    monkeypatch.setattr(search, "PG_SPARSE", 0)  # the shape a common word gets
+    queryset = queue_tickets(cast.supervisor, "all", {"q": "impresora"})
+    counted = str(queryset.order_by().values("pk")[:201].query)
+    paged = str(queryset.order_by("-last_activity_at", "-id").values("pk")[:51].query)
+    assert "IN (SELECT ticket_id FROM tickets_ticketsearch" in counted, counted
+    assert "(SELECT document @@" not in counted, counted
+    assert "(SELECT document @@" in paged, paged  # the page still walks its own index
+
+
+def test_a_search_with_more_matches_than_its_cap_says_more_than(
+    cast, client, make_ticket, settings
+):
+    from ventanilla.console import queue_views
+
+    settings.LANGUAGE_CODE = "es"
+    for index in range(3):
+        make_ticket(subject=f"Impresora {index}")
+    client.force_login(cast.supervisor)
+    original = queue_views.SEARCH_COUNT_CAP
+    queue_views.SEARCH_COUNT_CAP = 2
+    try:
+        page = client.get("/consola/colas/todos/?q=impresora").content.decode()
+        plain = client.get("/consola/colas/todos/").content.decode()
+    finally:
+        queue_views.SEARCH_COUNT_CAP = original
+    assert "Más de 2 casos" in page
+    assert "Más de" not in plain
