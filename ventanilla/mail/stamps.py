@@ -16,7 +16,7 @@ stamp row (a flushed database): nothing is cached.
 
 from uuid import uuid4
 
-from django.db import connection
+from django.db import connection, transaction
 
 CONFIG = "config"
 WATCHED = (
@@ -28,23 +28,65 @@ WATCHED = (
     ("staff", "Agent"),
     ("staff", "Team"),
     ("accounts", "User"),
+    # the choices of the customer's case form (portal.forms.catalog_choices, branch create)
+    ("catalog", "RequestType"),
+    ("catalog", "Product"),
+    ("catalog", "ProductVersion"),
+    # the agents who switched off "new case for my team" (tickets.notifications, branch create)
+    ("accounts", "NotificationPreference"),
 )
 # A user saved with only these fields (every login, a password change) changes nothing cached.
 USER_FIELDS_IGNORED = frozenset({"last_login", "password"})
 
 
 def stamp_token(name=CONFIG):
+    """The current token. Inside a transaction it is read once and remembered until that
+    transaction ends (branch create: opening a case used to read it once per cache, i.e. for the
+    SLA policies and again for the agents told); `config_changed()` forgets it at once."""
+    memo = _transaction_memo()
+    if memo is not None and name in memo:
+        return memo[name]
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM mail_configstamp WHERE name = %s", [name])
         row = cursor.fetchone()
-    return row[0] if row else None
+    token = row[0] if row else None
+    if memo is not None:
+        memo[name] = token
+    return token
+
+
+class _TransactionMemo:
+    """Tokens read in the current transaction. It is registered as an on-commit hook (a no-op
+    but for forgetting): Django drops its hooks when the transaction commits or rolls back, and
+    when the savepoint it was registered in rolls back; a memo whose hook is no longer pending
+    is therefore never used again, and the next read asks the database."""
+
+    def __init__(self):
+        self.tokens = {}
+
+    def __call__(self):
+        self.tokens = {}
+
+
+def _transaction_memo():
+    if not connection.in_atomic_block:
+        return None  # autocommit: every read asks (another process may have committed)
+    memo = getattr(connection, "_ventanilla_stamp_memo", None)
+    if memo is not None and any(hook is memo for _sids, hook, *_ in connection.run_on_commit):
+        return memo.tokens
+    memo = _TransactionMemo()
+    connection._ventanilla_stamp_memo = memo
+    transaction.on_commit(memo)
+    return memo.tokens
 
 
 def config_changed(name=CONFIG):
     """A new token: every process reloads what it cached under the old one."""
     from ventanilla.mail.models import ConfigStamp
 
+    connection._ventanilla_stamp_memo = None  # this transaction reads the new token
     ConfigStamp.objects.update_or_create(name=name, defaults={"token": uuid4().hex})
+    connection._ventanilla_stamp_memo = None
 
 
 def _changed(sender, raw=False, update_fields=None, **kwargs):
