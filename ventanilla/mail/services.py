@@ -6,9 +6,9 @@ from datetime import timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Model
 from django.template import Context
