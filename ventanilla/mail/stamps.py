@@ -80,13 +80,19 @@ def _transaction_memo():
     return memo.tokens
 
 
+def forget_transaction_memo():
+    """The next read asks the database again (tests measuring a request's queries: a test runs
+    inside one transaction, which would otherwise remember the token from the start)."""
+    connection._ventanilla_stamp_memo = None
+
+
 def config_changed(name=CONFIG):
     """A new token: every process reloads what it cached under the old one."""
     from ventanilla.mail.models import ConfigStamp
 
-    connection._ventanilla_stamp_memo = None  # this transaction reads the new token
+    forget_transaction_memo()  # this transaction reads the new token
     ConfigStamp.objects.update_or_create(name=name, defaults={"token": uuid4().hex})
-    connection._ventanilla_stamp_memo = None
+    forget_transaction_memo()
 
 
 def _changed(sender, raw=False, update_fields=None, **kwargs):
