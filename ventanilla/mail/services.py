@@ -2,6 +2,7 @@
 commit in the task worker, with retries and backoff (ARCHITECTURE rules 4 and 8)."""
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Model
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -79,7 +80,7 @@ def email_enqueue(
     else:
         subject, text, html = "", "", ""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "ventanilla.localhost"
-    email = OutboundEmail.objects.create(
+    email = OutboundEmail(
         template=template,
         ticket=ticket,
         to=recipients,
@@ -90,11 +91,66 @@ def email_enqueue(
         headers={"Auto-Submitted": "auto-generated", **thread_headers(ticket), **(headers or {})},
         message_id=new_message_id(domain),
     )
+    batch = getattr(transaction.get_connection(), "_ventanilla_email_batch", None)
+    if batch is not None:
+        batch.append(email)  # written when the batch ends (email_batch): no id before that
+    else:
+        email.save(force_insert=True)
+        _send_after_commit(email.pk)
     fresh = getattr(ticket, "_thread_ids", None)
     if fresh is not None and template not in STAFF_ONLY_TEMPLATES:
         fresh.append((email.message_id, email.created_at))
-    _send_after_commit(email.pk)
     return email
+
+
+@contextmanager
+def email_batch():
+    """Emails queued inside the block are written when it ends (branch create): their rows in
+    one INSERT, and the task that sends them in the same transaction when the task backend is
+    the database one on this database (else one task after commit, as one by one). Same rows,
+    same order; the task row is then as durable as the emails it sends, and sending still
+    waits for the commit (the worker cannot see the task before). `email_enqueue` returns
+    unsaved rows inside the block. Nested blocks join the outer one."""
+    connection = transaction.get_connection()
+    if getattr(connection, "_ventanilla_email_batch", None) is not None:
+        yield
+        return
+    pending = connection._ventanilla_email_batch = []
+    try:
+        yield
+    finally:
+        connection._ventanilla_email_batch = None
+    if not pending:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        OutboundEmail.objects.bulk_create(pending)
+    else:  # pragma: no cover (SQLite and PostgreSQL return ids)
+        for email in pending:
+            email.save(force_insert=True)
+    ids = [email.pk for email in pending]
+    if _tasks_written_here(connection):
+        _enqueue_send_many(ids)
+    else:
+        for email_id in ids:
+            _send_after_commit(email_id)
+
+
+def _tasks_written_here(connection):
+    """Whether a send task queued now is a row of this transaction (django_tasks_db on the
+    outbox's database): then it needs no after-commit hook."""
+    from ventanilla.mail.tasks import send_outbound_emails
+
+    if not connection.in_atomic_block:
+        return False
+    try:
+        from django_tasks_db import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover
+        return False
+    backend = send_outbound_emails.get_backend()
+    return isinstance(backend, DatabaseBackend) and (
+        router.db_for_write(DBTaskResult) == connection.alias
+    )
 
 
 _PLAIN = (str, int, float, bool, type(None))

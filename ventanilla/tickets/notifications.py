@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ventanilla.accounts.selectors import emails_opted_out
 from ventanilla.lib.tokens import BadToken, make_token, read_token
-from ventanilla.mail.services import email_enqueue
+from ventanilla.mail.services import email_batch, email_enqueue
 from ventanilla.mail.stamps import StampedCache
 from ventanilla.tickets.workflow import Status
 
@@ -70,10 +70,11 @@ def ticket_received(ticket, *, in_reply_to=""):
     Both are rendered by the worker when it sends them (`render_later`, branch create): the
     case's row is committed with them, and opening a case renders no template."""
     headers = {"In-Reply-To": f"<{in_reply_to}>", "References": f"<{in_reply_to}>"}
-    _to_customers(
-        "ticket_received", ticket, headers=headers if in_reply_to else None, render_later=True
-    )
-    new_case_for_agents(ticket, render_later=True)
+    with email_batch():  # the rows in one INSERT, the send task in this transaction
+        _to_customers(
+            "ticket_received", ticket, headers=headers if in_reply_to else None, render_later=True
+        )
+        new_case_for_agents(ticket, render_later=True)
 
 
 def message_added(message):

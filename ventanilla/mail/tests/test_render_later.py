@@ -108,3 +108,22 @@ def test_the_new_case_search_document_is_the_one_rebuilt_from_the_rows(cast, mak
     assert len(written) == 1 and "impresor" in written[0][0]
     search_index_ticket(ticket.pk)
     assert document() == written
+
+
+def test_opening_writes_its_emails_and_their_send_task_in_its_own_transaction(
+    cast, make_ticket, settings, django_capture_on_commit_callbacks
+):
+    """With the database task backend (production), the acknowledgement and the agents' notice
+    are one INSERT and their send task a row of the same transaction: nothing is left for after
+    the commit, and the worker cannot see the task before the commit."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks() as hooks:
+        ticket = make_ticket()
+    ids = sorted(OutboundEmail.objects.filter(ticket=ticket).values_list("pk", flat=True))
+    assert len(ids) == 2
+    task = DBTaskResult.objects.get()  # written before the commit, with both ids
+    assert task.task_path.endswith("send_outbound_emails")
+    assert sorted(task.args_kwargs["args"][0]) == ids
+    assert not [hook for hook in hooks if "Send" in type(hook).__name__]
