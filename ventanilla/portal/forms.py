@@ -173,15 +173,23 @@ class CaseOpenForm(forms.Form):
         "consent",
     )
     requester = ContactField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    # The querysets render the options (lazy: built once here, cloned per form, evaluated only
+    # when the form is shown); a POST is validated against catalog_choices() instead.
     request_type = RequestTypeField(
-        label=_("Request type"), queryset=RequestType.objects.none(), empty_label=_("Choose…")
+        label=_("Request type"),
+        queryset=RequestType.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
     )
     product = CachedModelChoiceField(
-        label=_("Product"), queryset=Product.objects.none(), empty_label=_("Choose…")
+        label=_("Product"),
+        queryset=Product.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
     )
     product_version = VersionField(
         label=_("Version"),
-        queryset=ProductVersion.objects.none(),
+        queryset=ProductVersion.objects.filter(
+            product__is_active=True, is_supported=True
+        ).select_related("product"),
         required=False,
         empty_label=_("I don't know / not applicable"),
     )
@@ -229,12 +237,7 @@ class CaseOpenForm(forms.Form):
         catalog = catalog_choices()  # validation from memory (one stamp read), see above
         for name in ("request_type", "product", "product_version"):
             self.fields[name].cached = catalog[name]
-        self.fields["request_type"].queryset = RequestType.objects.filter(is_active=True)
-        self.fields["product"].queryset = Product.objects.filter(is_active=True)
         self.fields["product"].required = bool(catalog["product"])
-        self.fields["product_version"].queryset = ProductVersion.objects.filter(
-            product__is_active=True, is_supported=True
-        ).select_related("product")
         if requesters is None:
             del self.fields["requester"]
         else:
