@@ -8,8 +8,8 @@ from ventanilla.tickets.models import Severity
 
 class _RenderedOnRead(DeferredAttribute):
     """subject / body_text / body_html of an email queued with `render_spec` (rendered at send
-    time, branch create): reading one of them on a saved row renders the three (once per
-    instance) exactly as `email_enqueue` would have, so that every reader (the sender, the
+    time, branch create): reading one of them on a saved row renders the three (once per loaded
+    spec) exactly as `email_enqueue` would have, so that every reader (the sender, the
     admin, tests) sees the email that is sent. Writing the row (INSERT) reads the stored empty
     values: `_state.adding` is true then. A data descriptor, so it sees reads of loaded values."""
 
@@ -17,8 +17,9 @@ class _RenderedOnRead(DeferredAttribute):
         if instance is None:
             return self
         data = instance.__dict__
-        if data.get("render_spec") and not instance._state.adding and "_rendered" not in data:
-            instance.render_now()
+        spec = data.get("render_spec")
+        if spec and not instance._state.adding and data.get("_rendered_from") is not spec:
+            instance.render_now()  # again after refresh_from_db(), which brings a new spec
         return super().__get__(instance, cls)
 
     def __set__(self, instance, value):
@@ -92,7 +93,7 @@ class OutboundEmail(models.Model):
         subject, text, html = render_from_spec(self.template, self.render_spec)
         data = self.__dict__
         data["subject"], data["body_text"], data["body_html"] = subject, text, html
-        data["_rendered"] = True
+        data["_rendered_from"] = self.render_spec
 
 
 class Mailbox(models.Model):

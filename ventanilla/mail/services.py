@@ -329,7 +329,7 @@ def outbound_email_send(*, email_id, now=None):
         else:
             email.state, email.sent_at, email.last_error = OutboundEmail.State.SENT, now, ""
         fields = ["attempts", "state", "last_error", "next_attempt_at", "sent_at"]
-        if email.render_spec and email.__dict__.get("_rendered"):
+        if email.render_spec and email.__dict__.get("_rendered_from") is email.render_spec:
             # Rendered for this send (render_later): keep the text that went out, on the row.
             email.render_spec = None
             fields += ["subject", "body_text", "body_html", "render_spec"]

@@ -77,6 +77,8 @@ def test_a_queued_email_reads_as_it_will_be_sent(cast, make_ticket):
     assert ticket.number in row.subject  # rendered on read, for any reader (admin, tests)
     assert f"/area/casos/{ticket.number}/" in row.body_text
     assert f"/area/casos/{ticket.number}/" in row.body_html
+    row.refresh_from_db()
+    assert ticket.number in row.subject  # still rendered after a reload
 
 
 def test_a_context_that_cannot_be_named_by_value_is_rendered_at_once(cast, make_ticket):
