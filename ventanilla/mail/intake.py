@@ -45,7 +45,7 @@ from ventanilla.mail.inbound.parse import parse_email
 from ventanilla.mail.inbound.reply import strip_signature, visible_reply
 from ventanilla.mail.models import InboundEmail, IntakeAddress, OutboundEmail
 from ventanilla.mail.services import REPLY_TOKEN_PURPOSE, email_enqueue
-from ventanilla.mail.stamps import StampedCache, stamp_memo_forget, stamp_read_once
+from ventanilla.mail.stamps import StampedCache
 from ventanilla.organizations.models import Contact, Organization
 from ventanilla.organizations.services import contact_pending_create
 from ventanilla.tickets.models import Channel, Event, Ticket
@@ -83,10 +83,8 @@ def inbound_receive(raw, source, *, detail="", envelope_to=()):
     inbound, _created = inbound_store(raw, source, detail=detail, envelope_to=envelope_to)
     if inbound.state == State.RECEIVED:
         # The row as processing left it (saved): no second read of the raw bytes, no second
-        # parse; the configuration stamp read once (a batch of one needs no savepoint: its
-        # transaction is the message's).
-        with stamp_read_once():
-            inbound = inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
+        # parse (a batch of one needs no savepoint: its transaction is the message's).
+        inbound = inbound_process(inbound.pk, parsed=getattr(inbound, "parsed", None))
     return inbound
 
 
@@ -195,10 +193,8 @@ def inbound_process(inbound_id, *, now=None, parsed=None):
             inbound.save(update_fields=PROCESSED_FIELDS)
             return inbound
     except Quarantine as stop:
-        stamp_memo_forget()
         return _quarantine(inbound_id, stop.reason, stop.detail)
     except Exception as error:
-        stamp_memo_forget()
         log.warning("inbound email %s quarantined: %s", inbound_id, error)
         detail = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
         return _quarantine(inbound_id, "error", detail)
@@ -242,8 +238,7 @@ def inbound_process_batch(rows, *, now=None):
     if not rows:
         return {}
     try:
-        with stamp_read_once():
-            return _process_batch(rows, now)
+        return _process_batch(rows, now)
     except Exception:
         log.exception("intake batch of %s failed; processing its messages one by one", len(rows))
         return {row.pk: inbound_process(row.pk, now=now) for row in rows}
@@ -290,7 +285,6 @@ def _process_batch(rows, now):
                 for name, value in before.items():
                     setattr(inbound, name, value)
                 batch.unwritten = unwritten
-                stamp_memo_forget()
                 _quarantine_in_batch(inbound, error)
             else:
                 batch.processed(inbound)

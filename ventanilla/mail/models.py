@@ -1,12 +1,55 @@
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.tickets.models import Severity
 
 
+class _RenderedOnRead(DeferredAttribute):
+    """subject / body_text / body_html of an email queued with `render_spec` (rendered at send
+    time, branch create): reading one of them on a saved row renders the three (once per loaded
+    spec) exactly as `email_enqueue` would have, so that every reader (the sender, the
+    admin, tests) sees the email that is sent. Writing the row (INSERT) reads the stored empty
+    values: `_state.adding` is true then. A data descriptor, so it sees reads of loaded values."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        data = instance.__dict__
+        spec = data.get("render_spec")
+        if spec and not instance._state.adding and data.get("_rendered_from") is not spec:
+            instance.render_now()  # again after refresh_from_db(), which brings a new spec
+        return super().__get__(instance, cls)
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class RenderedOnReadCharField(models.CharField):
+    descriptor_class = _RenderedOnRead
+
+    def deconstruct(self):  # the column is a plain one: migrations need not know
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+class RenderedOnReadTextField(models.TextField):
+    descriptor_class = _RenderedOnRead
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs
+
+
 class OutboundEmail(models.Model):
-    """An email written inside the business transaction and sent by the worker after commit."""
+    """An email written inside the business transaction and sent by the worker after commit.
+
+    Its text is either rendered when queued (subject and bodies stored), or, with `render_spec`
+    (the case-opening emails, docs/perf-writes.md, branch create), rendered from that spec when
+    read, i.e. by the worker when it sends it, which then stores the rendered text and clears
+    the spec: the row is written in the business transaction either way (durable), and what is
+    sent is what `email_enqueue` would have rendered (mail/tests/test_render_later.py)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -19,9 +62,12 @@ class OutboundEmail(models.Model):
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
     )
     to = models.JSONField(_("to"), default=list)
-    subject = models.CharField(_("subject"), max_length=250)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"), blank=True)
+    subject = RenderedOnReadCharField(_("subject"), max_length=250)
+    body_text = RenderedOnReadTextField(_("text"))
+    body_html = RenderedOnReadTextField(_("HTML"), blank=True)
+    # {"language", "ticket": pk or None, "context": {name: value or {"model", "pk"}}}: what to
+    # render at send time (mail.services.email_enqueue(render_later=True)); null once rendered.
+    render_spec = models.JSONField(_("to render"), null=True, blank=True, editable=False)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     state = models.CharField(_("state"), max_length=8, choices=State, default=State.QUEUED)
@@ -39,6 +85,15 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {', '.join(self.to)}"
+
+    def render_now(self):
+        """Render subject and bodies from `render_spec` into this instance (not saved)."""
+        from ventanilla.mail.services import render_from_spec
+
+        subject, text, html = render_from_spec(self.template, self.render_spec)
+        data = self.__dict__
+        data["subject"], data["body_text"], data["body_html"] = subject, text, html
+        data["_rendered_from"] = self.render_spec
 
 
 class Mailbox(models.Model):

@@ -2,13 +2,16 @@
 commit in the task worker, with retries and backoff (ARCHITECTURE rules 4 and 8)."""
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import Model
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -49,34 +52,143 @@ def _render_plain(name, context):
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def email_enqueue(*, template, to, context, language=None, ticket=None, headers=None):
-    """Queue one email; returns the row. Sent by the worker once the transaction commits."""
-    recipients = sorted({address.lower() for address in to if address})
-    if not recipients:
-        return None
-    context = {
+def _full_context(ticket, context):
+    return {
         "site_url": settings.SITE_URL,
         "brand": settings.VENTANILLA_BRAND,
         **case_links(ticket),
         **context,
     }
-    subject, text, html = render_email(template, context, language)
+
+
+def email_enqueue(
+    *, template, to, context, language=None, ticket=None, headers=None, render_later=False
+):
+    """Queue one email; returns the row. Sent by the worker once the transaction commits.
+
+    `render_later=True` (branch create): when every context value is a saved model instance or
+    a plain str/int/float/bool/None, the row stores what to render (`render_spec`) instead of
+    the text, and the worker renders it when it sends it, from the rows as they are then (the
+    same email unless they changed in between; `OutboundEmail` renders on read for any other
+    reader). Otherwise it is rendered now, as by default."""
+    recipients = sorted({address.lower() for address in to if address})
+    if not recipients:
+        return None
+    spec = _render_spec(ticket, context, language) if render_later else None
+    if spec is None:
+        subject, text, html = render_email(template, _full_context(ticket, context), language)
+    else:
+        subject, text, html = "", "", ""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "ventanilla.localhost"
-    email = OutboundEmail.objects.create(
+    email = OutboundEmail(
         template=template,
         ticket=ticket,
         to=recipients,
         subject=subject,
         body_text=text,
         body_html=html,
+        render_spec=spec,
         headers={"Auto-Submitted": "auto-generated", **thread_headers(ticket), **(headers or {})},
         message_id=new_message_id(domain),
     )
+    batch = getattr(transaction.get_connection(), "_ventanilla_email_batch", None)
+    if batch is not None:
+        batch.append(email)  # written when the batch ends (email_batch): no id before that
+    else:
+        email.save(force_insert=True)
+        _send_after_commit(email.pk)
     fresh = getattr(ticket, "_thread_ids", None)
     if fresh is not None and template not in STAFF_ONLY_TEMPLATES:
         fresh.append((email.message_id, email.created_at))
-    _send_after_commit(email.pk)
     return email
+
+
+@contextmanager
+def email_batch():
+    """Emails queued inside the block are written when it ends (branch create): their rows in
+    one INSERT, and the task that sends them in the same transaction when the task backend is
+    the database one on this database (else one task after commit, as one by one). Same rows,
+    same order; the task row is then as durable as the emails it sends, and sending still
+    waits for the commit (the worker cannot see the task before). `email_enqueue` returns
+    unsaved rows inside the block. Nested blocks join the outer one."""
+    connection = transaction.get_connection()
+    if getattr(connection, "_ventanilla_email_batch", None) is not None:
+        yield
+        return
+    pending = connection._ventanilla_email_batch = []
+    try:
+        yield
+    finally:
+        connection._ventanilla_email_batch = None
+    if not pending:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        OutboundEmail.objects.bulk_create(pending)
+    else:  # pragma: no cover (SQLite and PostgreSQL return ids)
+        for email in pending:
+            email.save(force_insert=True)
+    ids = [email.pk for email in pending]
+    if _tasks_written_here(connection):
+        _enqueue_send_many(ids)
+    else:
+        for email_id in ids:
+            _send_after_commit(email_id)
+
+
+def _tasks_written_here(connection):
+    """Whether a send task queued now is a row of this transaction (django_tasks_db on the
+    outbox's database): then it needs no after-commit hook."""
+    from ventanilla.mail.tasks import send_outbound_emails
+
+    if not connection.in_atomic_block:
+        return False
+    try:
+        from django_tasks_db import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover
+        return False
+    backend = send_outbound_emails.get_backend()
+    return isinstance(backend, DatabaseBackend) and (
+        router.db_for_write(DBTaskResult) == connection.alias
+    )
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _render_spec(ticket, context, language):
+    """What `render_from_spec` needs to render this email later, or None when the context
+    holds something that cannot be named by value (then it is rendered now)."""
+    if ticket is not None and ticket.pk is None:
+        return None
+    named = {}
+    for key, value in context.items():
+        if isinstance(value, Model) and value.pk is not None:
+            named[key] = {"model": value._meta.label_lower, "pk": value.pk}
+        elif type(value) in _PLAIN:  # exact types: enums and lazy strings are rendered now
+            named[key] = value
+        else:
+            return None
+    ticket_id = ticket.pk if ticket is not None else None
+    return {"language": language, "ticket": ticket_id, "context": named}
+
+
+def render_from_spec(template, spec):
+    """(subject, text, html) of an email queued with `render_later`: its instances read again
+    (each once), the same context `email_enqueue` builds, rendered in the same language."""
+    loaded = {}
+
+    def load(label, pk):
+        if (label, pk) not in loaded:
+            loaded[label, pk] = apps.get_model(label)._base_manager.get(pk=pk)
+        return loaded[label, pk]
+
+    ticket = load("tickets.ticket", spec["ticket"]) if spec.get("ticket") is not None else None
+    context = {
+        key: load(value["model"], value["pk"]) if isinstance(value, dict) else value
+        for key, value in spec["context"].items()
+    }
+    return render_email(template, _full_context(ticket, context), spec.get("language"))
 
 
 def _send_after_commit(email_id):
@@ -216,7 +328,12 @@ def outbound_email_send(*, email_id, now=None):
                 transaction.on_commit(lambda: _enqueue_send(email.pk, run_after=when))
         else:
             email.state, email.sent_at, email.last_error = OutboundEmail.State.SENT, now, ""
-        email.save(update_fields=["attempts", "state", "last_error", "next_attempt_at", "sent_at"])
+        fields = ["attempts", "state", "last_error", "next_attempt_at", "sent_at"]
+        if email.render_spec and email.__dict__.get("_rendered_from") is email.render_spec:
+            # Rendered for this send (render_later): keep the text that went out, on the row.
+            email.render_spec = None
+            fields += ["subject", "body_text", "body_html", "render_spec"]
+        email.save(update_fields=fields)
     return email
 
 

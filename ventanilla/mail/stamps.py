@@ -14,10 +14,9 @@ transaction that is later rolled back (every test) is never taken for the commit
 stamp row (a flushed database): nothing is cached.
 """
 
-from contextlib import contextmanager
 from uuid import uuid4
 
-from django.db import connection
+from django.db import connection, transaction
 
 CONFIG = "config"
 WATCHED = (
@@ -29,14 +28,23 @@ WATCHED = (
     ("staff", "Agent"),
     ("staff", "Team"),
     ("accounts", "User"),
+    # the choices of the customer's case form (portal.forms.catalog_choices, branch create)
+    ("catalog", "RequestType"),
+    ("catalog", "Product"),
+    ("catalog", "ProductVersion"),
+    # the agents who switched off "new case for my team" (tickets.notifications, branch create)
+    ("accounts", "NotificationPreference"),
 )
 # A user saved with only these fields (every login, a password change) changes nothing cached.
 USER_FIELDS_IGNORED = frozenset({"last_login", "password"})
 
 
 def stamp_token(name=CONFIG):
-    memo = getattr(connection, "_ventanilla_stamp_memo", None)
-    if memo is not None and name in memo:  # inside `stamp_read_once()`
+    """The current token. Inside a transaction it is read once and remembered until that
+    transaction ends (branch create: opening a case used to read it once per cache, i.e. for the
+    SLA policies and again for the agents told); `config_changed()` forgets it at once."""
+    memo = _transaction_memo()
+    if memo is not None and name in memo:
         return memo[name]
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM mail_configstamp WHERE name = %s", [name])
@@ -47,40 +55,44 @@ def stamp_token(name=CONFIG):
     return token
 
 
+class _TransactionMemo:
+    """Tokens read in the current transaction. It is registered as an on-commit hook (a no-op
+    but for forgetting): Django drops its hooks when the transaction commits or rolls back, and
+    when the savepoint it was registered in rolls back; a memo whose hook is no longer pending
+    is therefore never used again, and the next read asks the database."""
+
+    def __init__(self):
+        self.tokens = {}
+
+    def __call__(self):
+        self.tokens = {}
+
+
+def _transaction_memo():
+    if not connection.in_atomic_block:
+        return None  # autocommit: every read asks (another process may have committed)
+    memo = getattr(connection, "_ventanilla_stamp_memo", None)
+    if memo is not None and any(hook is memo for _sids, hook, *_ in connection.run_on_commit):
+        return memo.tokens
+    memo = _TransactionMemo()
+    connection._ventanilla_stamp_memo = memo
+    transaction.on_commit(memo)
+    return memo.tokens
+
+
+def forget_transaction_memo():
+    """The next read asks the database again (tests measuring a request's queries: a test runs
+    inside one transaction, which would otherwise remember the token from the start)."""
+    connection._ventanilla_stamp_memo = None
+
+
 def config_changed(name=CONFIG):
     """A new token: every process reloads what it cached under the old one."""
     from ventanilla.mail.models import ConfigStamp
 
-    token = uuid4().hex
-    ConfigStamp.objects.update_or_create(name=name, defaults={"token": token})
-    memo = getattr(connection, "_ventanilla_stamp_memo", None)
-    if memo is not None:  # a change inside `stamp_read_once()`: followed at once
-        memo[name] = token
-
-
-@contextmanager
-def stamp_read_once():
-    """Read each stamp at most once in this block, on this connection (intake batches: the
-    configuration is checked once per batch, not three times per message). A change made in the
-    block (`config_changed`) is followed at once; a change committed by another process during
-    the block is seen by the next block: use it around one transaction (a batch of messages,
-    well under a second), not around a long-running loop. Nested blocks share the outer memo."""
-    if getattr(connection, "_ventanilla_stamp_memo", None) is not None:
-        yield
-        return
-    connection._ventanilla_stamp_memo = {}
-    try:
-        yield
-    finally:
-        connection._ventanilla_stamp_memo = None
-
-
-def stamp_memo_forget():
-    """Inside `stamp_read_once()`, after a savepoint rollback: read the stamps again (a change
-    made and rolled back in the block must not stay in the memo)."""
-    memo = getattr(connection, "_ventanilla_stamp_memo", None)
-    if memo is not None:
-        memo.clear()
+    forget_transaction_memo()  # this transaction reads the new token
+    ConfigStamp.objects.update_or_create(name=name, defaults={"token": uuid4().hex})
+    forget_transaction_memo()
 
 
 def _changed(sender, raw=False, update_fields=None, **kwargs):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.catalog.models import Product, ProductVersion, RequestType
 from ventanilla.lib.uploads import UploadProblem, allowed_extensions, check_uploaded_file
+from ventanilla.mail.stamps import StampedCache
 from ventanilla.organizations.models import Contact
 from ventanilla.tickets.models import Severity
 
@@ -74,7 +75,62 @@ def attachments_field():
     )
 
 
-class RequestTypeField(forms.ModelChoiceField):
+# ---- the catalogue behind the case form, in memory (branch create, docs/perf-writes.md) ----
+#
+# The active request types, products and supported versions are configuration: kept per process
+# behind the configuration stamp (mail/stamps.py: every save or delete of RequestType, Product or
+# ProductVersion renews it, in the transaction of the change; another process sees the change on
+# its next read of the stamp, i.e. its next request). A POST of the form then validates its
+# choices without a query each: one read of the stamp instead of three.
+
+
+def _load_catalog_choices():
+    versions = ProductVersion.objects.filter(product__is_active=True, is_supported=True)
+    return {
+        "request_type": {o.pk: o for o in RequestType.objects.filter(is_active=True)},
+        "product": {o.pk: o for o in Product.objects.filter(is_active=True)},
+        "product_version": {o.pk: o for o in versions.select_related("product")},
+    }
+
+
+_catalog_cache = StampedCache(_load_catalog_choices)
+
+
+def catalog_choices():
+    """{field name: {pk: instance}} of what the case form accepts. Shared read-only instances."""
+    return _catalog_cache.get()
+
+
+class CachedChoiceMixin:
+    """A ModelChoiceField that validates against `cached` ({pk: instance}, the same rows as its
+    queryset) instead of a query; the queryset still renders the options. Same errors."""
+
+    cached = None
+
+    def to_python(self, value):
+        if self.cached is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            instance = self.cached.get(self.queryset.model._meta.pk.to_python(value))
+        except (ValueError, TypeError, ValidationError):
+            instance = None
+        if instance is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return instance
+
+
+class CachedModelChoiceField(CachedChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class RequestTypeField(CachedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name_en if get_language() == "en" and obj.name_en else obj.name
 
@@ -95,7 +151,7 @@ class VersionSelect(forms.Select):
         return option
 
 
-class VersionField(forms.ModelChoiceField):
+class VersionField(CachedChoiceMixin, forms.ModelChoiceField):
     widget = VersionSelect
 
     def label_from_instance(self, obj):
@@ -117,15 +173,23 @@ class CaseOpenForm(forms.Form):
         "consent",
     )
     requester = ContactField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    # The querysets render the options (lazy: built once here, cloned per form, evaluated only
+    # when the form is shown); a POST is validated against catalog_choices() instead.
     request_type = RequestTypeField(
-        label=_("Request type"), queryset=RequestType.objects.none(), empty_label=_("Choose…")
+        label=_("Request type"),
+        queryset=RequestType.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
     )
-    product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.none(), empty_label=_("Choose…")
+    product = CachedModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
     )
     product_version = VersionField(
         label=_("Version"),
-        queryset=ProductVersion.objects.none(),
+        queryset=ProductVersion.objects.filter(
+            product__is_active=True, is_supported=True
+        ).select_related("product"),
         required=False,
         empty_label=_("I don't know / not applicable"),
     )
@@ -170,13 +234,10 @@ class CaseOpenForm(forms.Form):
         self.order_fields(self.ORDER)
         consent = self.fields["consent"]
         consent.label = consent.label % {"brand": settings.VENTANILLA_BRAND}
-        self.fields["request_type"].queryset = RequestType.objects.filter(is_active=True)
-        products = Product.objects.filter(is_active=True)
-        self.fields["product"].queryset = products
-        self.fields["product"].required = products.exists()
-        self.fields["product_version"].queryset = ProductVersion.objects.filter(
-            product__is_active=True, is_supported=True
-        ).select_related("product")
+        catalog = catalog_choices()  # validation from memory (one stamp read), see above
+        for name in ("request_type", "product", "product_version"):
+            self.fields[name].cached = catalog[name]
+        self.fields["product"].required = bool(catalog["product"])
         if requesters is None:
             del self.fields["requester"]
         else:

@@ -129,21 +129,29 @@ def _start(ticket, policy, target, started_at, now):
     return clock
 
 
-def _start_targets(ticket, kinds, now, started_at=None):
+def _start_targets(ticket, kinds, now, started_at=None, events_before=()):
     """Start every matching clock: the clocks in one INSERT and their "deadline set" events in
-    another (perf-writes: 8 INSERTs → 2 at opening; same rows and order as one by one)."""
+    another (perf-writes: 8 INSERTs → 2 at opening; same rows and order as one by one).
+    `events_before`: unsaved events of the caller written first in that same INSERT."""
     clocks = []
     for (_kind, target_kind), (policy, target, _m) in resolve_targets(ticket).items():
         if target_kind not in kinds:
             continue
         clocks.append(_new_clock(ticket, policy, target, started_at or now))
+    bulk = connection.features.can_return_rows_from_bulk_insert
+    if not clocks or not bulk:
+        for event in events_before:
+            event.save(force_insert=True)
     if not clocks:
         return clocks
-    if not connection.features.can_return_rows_from_bulk_insert:
+    if not bulk:
         return [_start(ticket, c.policy, c, c.started_at, now) for c in clocks]  # pragma: no cover
     SlaClock.objects.bulk_create(clocks)
     Event.objects.bulk_create(
-        _event_row(ticket, Event.Kind.SLA_DEADLINE, clock, now) for clock in clocks
+        [
+            *events_before,
+            *(_event_row(ticket, Event.Kind.SLA_DEADLINE, clock, now) for clock in clocks),
+        ]
     )
     if ticket.status in pause_statuses():
         for clock in clocks:
@@ -206,10 +214,14 @@ def _stop(ticket, clock, now, *, cancel=False):
     _event(ticket, Event.Kind.SLA_STOPPED, clock, now, state=clock.state)
 
 
-def sla_ticket_opened(*, ticket, now=None):
-    """A new case: first response, start of work and resolution clocks from its creation."""
+def sla_ticket_opened(*, ticket, now=None, events_before=()):
+    """A new case: first response, start of work and resolution clocks from its creation.
+    `events_before` (unsaved, e.g. the case's "created" event): written first, in the same
+    INSERT as the clocks' events (branch create: one statement less per opening)."""
     now = now or timezone.now()
-    return _start_targets(ticket, OPENING_TARGETS, now, started_at=ticket.created_at)
+    return _start_targets(
+        ticket, OPENING_TARGETS, now, started_at=ticket.created_at, events_before=events_before
+    )
 
 
 def sla_staff_replied(*, ticket, now=None):

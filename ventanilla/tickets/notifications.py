@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ventanilla.accounts.selectors import emails_opted_out
 from ventanilla.lib.tokens import BadToken, make_token, read_token
-from ventanilla.mail.services import email_enqueue
+from ventanilla.mail.services import email_batch, email_enqueue
 from ventanilla.mail.stamps import StampedCache
 from ventanilla.tickets.workflow import Status
 
@@ -45,7 +45,7 @@ def customer_recipients(ticket):
     return recipients
 
 
-def _to_customers(template, ticket, context=None, *, kind=None, headers=None):
+def _to_customers(template, ticket, context=None, *, kind=None, headers=None, render_later=False):
     """`kind` is the preference that may switch this email off (None: mandatory)."""
     recipients = customer_recipients(ticket)
     if kind is not None:
@@ -59,15 +59,22 @@ def _to_customers(template, ticket, context=None, *, kind=None, headers=None):
             ticket=ticket,
             context={"ticket": ticket, **(context or {})},
             headers=headers,
+            render_later=render_later,
         )
 
 
 def ticket_received(ticket, *, in_reply_to=""):
     """The acknowledgement to the customer (mandatory) and "new case" to the agents.
-    `in_reply_to`: the customer's email that opened the case, which the acknowledgement answers."""
+    `in_reply_to`: the customer's email that opened the case, which the acknowledgement answers.
+
+    Both are rendered by the worker when it sends them (`render_later`, branch create): the
+    case's row is committed with them, and opening a case renders no template."""
     headers = {"In-Reply-To": f"<{in_reply_to}>", "References": f"<{in_reply_to}>"}
-    _to_customers("ticket_received", ticket, headers=headers if in_reply_to else None)
-    new_case_for_agents(ticket)
+    with email_batch():  # the rows in one INSERT, the send task in this transaction
+        _to_customers(
+            "ticket_received", ticket, headers=headers if in_reply_to else None, render_later=True
+        )
+        new_case_for_agents(ticket, render_later=True)
 
 
 def message_added(message):
@@ -181,12 +188,16 @@ def _active_agents():
     return Agent.objects.filter(is_active=True, user__is_active=True).select_related("user")
 
 
-def _to_users(template, ticket, users, *, kind, actor=None, context=None):
+def _to_users(
+    template, ticket, users, *, kind, actor=None, context=None, out=None, render_later=False
+):
     """One email per user in their language, except the actor and those who switched `kind`
-    off (one preference query for the whole event)."""
+    off (one preference query for the whole event; none when the caller knows them: `out`,
+    the lower-cased addresses that switched it off)."""
     actor_id = getattr(actor, "pk", None)
     users = [u for u in users if u is not None and u.pk != actor_id and u.email]
-    out = emails_opted_out(kind, [u.email for u in users])
+    if out is None:
+        out = emails_opted_out(kind, [u.email for u in users])
     seen = set()
     for user in users:
         address = user.email.lower()
@@ -199,15 +210,20 @@ def _to_users(template, ticket, users, *, kind, actor=None, context=None):
             language=user.language,
             ticket=ticket,
             context={"ticket": ticket, "recipient": user, **(context or {})},
+            render_later=render_later,
         )
 
 
 def _load_agents_to_notify():
     """The active agents' users by team, those of L1 teams, and the supervisors (the fallback
-    when no L1 team has anyone), each list in agent order without repeats."""
+    when no L1 team has anyone), each list in agent order without repeats; and the addresses
+    of the agents who switched "new case for my team" off (NotificationPreference saves renew
+    the stamp too)."""
     from ventanilla.staff.models import Agent, Tier
 
     by_team, l1, supervisors = {}, [], []
+    emails = _active_agents().values_list("user__email", flat=True)
+    muted = emails_opted_out("team_new_case", list(emails))
     for agent in _active_agents().prefetch_related("teams").order_by("pk"):
         user = agent.user
         for team in agent.teams.all():
@@ -216,7 +232,7 @@ def _load_agents_to_notify():
                 l1.append(user)
         if agent.role == Agent.Role.SUPERVISOR:
             supervisors.append(user)
-    return {"team": by_team, "l1": l1, "supervisors": supervisors}
+    return {"team": by_team, "l1": l1, "supervisors": supervisors, "muted_new_case": muted}
 
 
 # Kept per process behind the configuration stamp (mail/stamps.py: saves of Agent, Team, User
@@ -226,19 +242,25 @@ _agents_cache = StampedCache(_load_agents_to_notify)
 
 def agents_to_notify(team_id):
     """Users told of a new case: its team's agents, else the L1 agents, else the supervisors."""
-    agents = _agents_cache.get()
+    return _agents_for(_agents_cache.get(), team_id)
+
+
+def _agents_for(agents, team_id):
     if team_id:
         return agents["team"].get(team_id, [])
     return agents["l1"] or agents["supervisors"]
 
 
-def new_case_for_agents(ticket):
+def new_case_for_agents(ticket, *, render_later=False):
+    agents = _agents_cache.get()
     _to_users(
         "agent_new_case",
         ticket,
-        agents_to_notify(ticket.team_id),
+        _agents_for(agents, ticket.team_id),
         kind="team_new_case",
         actor=ticket.created_by,
+        out=agents["muted_new_case"],  # cached with the agents: no preference query
+        render_later=render_later,
     )
 
 

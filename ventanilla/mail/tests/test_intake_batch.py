@@ -4,7 +4,7 @@ and never blocks the others; the outcome of every message is the one it gets one
 
 import pytest
 from django.core import mail as django_mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ventanilla.mail import intake
@@ -16,7 +16,7 @@ from ventanilla.mail.intake import (
     inbound_store,
 )
 from ventanilla.mail.models import InboundEmail, IntakeAddress, OutboundEmail
-from ventanilla.mail.stamps import config_changed, stamp_read_once, stamp_token
+from ventanilla.mail.stamps import config_changed, forget_transaction_memo, stamp_token
 from ventanilla.mail.tests.builders import make_email, minutes
 from ventanilla.tickets.models import Message, Ticket
 
@@ -175,6 +175,7 @@ def test_a_batch_reads_its_lookups_once(cast):
 
     def reads(size, start):
         raws = [opener(start + n, frm=(LUCIA, MARCOS)[n % 2]) for n in range(size)]
+        forget_transaction_memo()  # served, each batch is a transaction of its own
         with CaptureQueriesContext(connection) as queries:
             rows = batch(raws)
         assert all(row.state == S.PROCESSED for row in rows)
@@ -189,12 +190,17 @@ def test_a_batch_reads_its_lookups_once(cast):
     assert reads(2, 0) == reads(8, 10) == {"stamp": 1, "flood": 1, "contacts": 1, "store": 1}
 
 
-def test_a_configuration_change_in_the_block_is_followed(db):
+def test_a_configuration_change_in_the_transaction_is_followed(db):
+    """The stamp is read once per transaction (a batch is one), and a change made inside it is
+    followed at once."""
+    forget_transaction_memo()  # the test's own transaction has read it already
     token = stamp_token()
-    with CaptureQueriesContext(connection) as queries, stamp_read_once():
+    forget_transaction_memo()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
         assert stamp_token() == token
         assert stamp_token() == token
-        assert len(queries.captured_queries) == 1
+        stamp_reads = [q for q in queries.captured_queries if "mail_configstamp" in q["sql"]]
+        assert len(stamp_reads) == 1
         IntakeAddress.objects.create(address="z@soporte.localhost", severity="A")
         assert stamp_token() != token
         assert "z@soporte.localhost" in intake.intake_addresses()
