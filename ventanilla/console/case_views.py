@@ -21,7 +21,7 @@ from ventanilla.console import forms
 from ventanilla.core.decorators import staff_required
 from ventanilla.core.fragments import cached_fragment, fragment_key
 from ventanilla.sla.selectors import LIVE as SLA_LIVE
-from ventanilla.sla.services import resolve_targets
+from ventanilla.sla.selectors import sla_rules
 from ventanilla.sla.templatetags.sla_tags import TARGET_ORDER as SLA_TARGET_ORDER
 from ventanilla.sla.templatetags.sla_tags import badge_context
 from ventanilla.tickets import services
@@ -178,22 +178,7 @@ def case_sla_panel(ticket, now=None):
     second time and the SLA events, which the side panel does not show."""
     clocks = case_clocks(ticket)
     ticket.live_clocks = [clock for clock in clocks if clock.state in SLA_LIVE]
-    rules = []
-    for (kind, target), (policy, goal, matched) in sorted(resolve_targets(ticket).items()):
-        conditions = []
-        for name in matched:
-            display = getattr(ticket, f"get_{name}_display", None)
-            value = display() if display else str(getattr(ticket, name))
-            conditions.append((ticket._meta.get_field(name).verbose_name, value))
-        rules.append(
-            {
-                "kind": kind,
-                "target": target,
-                "policy": policy,
-                "goal": goal,
-                "conditions": conditions,
-            }
-        )
+    rules = sla_rules(ticket)
     rules.sort(key=lambda r: (r["kind"] != "contractual", SLA_TARGET_ORDER.index(r["target"])))
     return {"rules": rules, "badges": [badge_context(clock, now) for clock in clocks]}
 

@@ -38,8 +38,8 @@ def ticket_clocks(ticket):
     )
 
 
-def sla_explanation(ticket):
-    """Which policy applies to each target and why, each clock's deadlines, pauses and events."""
+def sla_rules(ticket):
+    """Which policy applies to each target and why: the matched conditions as (label, value)."""
     rules = []
     for (kind, target), (policy, goal, matched) in sorted(resolve_targets(ticket).items()):
         conditions = [
@@ -54,6 +54,12 @@ def sla_explanation(ticket):
                 "conditions": conditions,
             }
         )
+    return rules
+
+
+def sla_explanation(ticket):
+    """Which policy applies to each target and why, each clock's deadlines, pauses and events."""
+    rules = sla_rules(ticket)
     events = Event.objects.filter(ticket=ticket, kind__startswith="sla_").order_by("created_at")
     return {"rules": rules, "clocks": ticket_clocks(ticket), "events": list(events)}
 

@@ -695,24 +695,6 @@ def _breaching_counted(user, filters):
     )
 
 
-def case_timeline(user, ticket):
-    """Messages (with their files) and events of a case, merged in time order, for staff."""
-    from ventanilla.tickets.models import Event
-
-    messages = list(ticket_messages(user, ticket))
-    events = list(
-        Event.objects.filter(ticket=ticket)
-        # Deadlines being set are the SLA panel's business; pauses, warnings and breaches stay.
-        .exclude(kind__in=[Event.Kind.REPLY, Event.Kind.NOTE, Event.Kind.SLA_DEADLINE])
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
-    items = [("message", m.created_at, m) for m in messages]
-    items += [("event", e.created_at, e) for e in events]
-    items.sort(key=lambda item: (item[1], item[0] == "message"))
-    return items
-
-
 def case_links(ticket):
     from ventanilla.tickets.models import TicketLink
 
@@ -1138,8 +1120,9 @@ TIMELINE_HIDDEN_EVENTS = (Event.Kind.REPLY, Event.Kind.NOTE, Event.Kind.SLA_DEAD
 
 
 def case_staff_timeline(user, ticket):
-    """`case_timeline` with only what the console's timeline shows: messages with their authors
-    (user or contact) and files (name and size), events with their actor. Three queries."""
+    """The staff timeline (messages and events in time order) with only what the console
+    shows: messages with their authors (user or contact) and files (name and size), events with
+    their actor. Three queries."""
     from django.db.models import Prefetch
 
     from ventanilla.tickets.models import Attachment
