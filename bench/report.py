@@ -49,8 +49,11 @@ def table(results):
     ]
     for metric, sides in results["metrics"].items():
         ours, theirs = sides.get("ventanilla"), sides.get("peer")
+        label = LABELS.get(metric, metric)
+        if metric == "email_intake" and (ours or {}).get("batch", 1) > 1:
+            label += f" ({ours['batch']} per transaction)"
         lines.append(
-            f"| {LABELS.get(metric, metric)} | {_rate(ours)} | {_lat(ours)} | {_rate(theirs)} "
+            f"| {label} | {_rate(ours)} | {_lat(ours)} | {_rate(theirs)} "
             f"| {_lat(theirs)} | {_ratio(ours, theirs)} | {_target(metric, ours)} |"
         )
     soak = results.get("soak")

@@ -67,6 +67,12 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--intake", type=int, default=2000, help="emails (half replies)")
+    parser.add_argument(
+        "--intake-batch",
+        type=int,
+        default=50,
+        help="messages per transaction, as a mailbox fetch takes them (1: one at a time)",
+    )
     parser.add_argument("--soak", type=int, default=0, help="seconds of soak (0: none)")
     parser.add_argument("--peer", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--peer-tickets", type=int, default=None, help="default: --tickets")
@@ -327,9 +333,13 @@ class Bench:
 
     # ---- email intake and SLA -------------------------------------------------------------------
     def _intake(self):
-        say(f"email intake: {self.args.intake} messages (half new cases, half threaded replies)")
+        say(
+            f"email intake: {self.args.intake} messages (half new cases, half threaded replies)"
+            f", {self.args.intake_batch} per transaction"
+        )
+        command = [sys.executable, str(HERE / "intake_scale.py"), "--count", str(self.args.intake)]
         run = subprocess.run(
-            [sys.executable, str(HERE / "intake_scale.py"), "--count", str(self.args.intake)],
+            [*command, "--batch", str(self.args.intake_batch)],
             env=self.env,
             check=True,
             stdout=subprocess.PIPE,
