@@ -41,6 +41,7 @@ def table(results):
         f"**{results['db']}, {results['tickets']:,} cases** — started {results['started']}, "
         f"load average at start {results['machine']['load_average_at_start']:.1f}, "
         f"{results.get('connections', 8)} connections"
+        + ("" if results.get("page_cache", True) else ", **page caches off**")
         + (f"; {name} {peer.get('version', '')} with {peer['tickets']:,} tickets" if peer else ""),
         "",
         f"| metric | Ventanilla req/s | p50 / p95 / p99 ms | {name} req/s | p50 / p95 / p99 ms "

@@ -79,6 +79,11 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated metric names")
     parser.add_argument("--fresh", action="store_true", help="drop the seeded data first")
     parser.add_argument("--label", default="", help="suffix of the results file name")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve with the list rows and case timeline caches off (every page computed)",
+    )
     parser.add_argument("--seed-only", action="store_true", help="prepare the data and stop")
     args = parser.parse_args()
     results = Bench(args).run()
@@ -102,6 +107,7 @@ class Bench:
         self.workdir.mkdir(parents=True, exist_ok=True)
         results = {"machine": machine(), "tickets": args.tickets, "db": args.db, "metrics": {}}
         results["connections"] = args.connections
+        results["page_cache"] = not args.no_page_cache
         results["started"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         try:
             self._database()
@@ -149,6 +155,9 @@ class Bench:
             "VENTANILLA_LOGIN_MAX_FAILURES_PER_IP": "100000",
             "LOG_LEVEL": "WARNING",
         }
+        if self.args.no_page_cache:
+            self.env["VENTANILLA_LIST_ROWS_SECONDS"] = "0"
+            self.env["VENTANILLA_FRAGMENT_SECONDS"] = "0"
         self.env.pop("DATABASE_URL", None)
         if self.args.db == "postgres":
             self.env["DATABASE_URL"] = self._start_pg()
