@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +23,13 @@ class UserManager(BaseUserManager):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
+    def by_email(self, email):
+        """Logins with this email whatever its case, through `user_email_upper_idx` (Django's
+        `email__iexact` is a LIKE on SQLite and an UPPER() no plain index serves)."""
+        return self.filter(Exact(Upper("email"), Upper(Value(email))))
+
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.by_email(username).get()
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -47,6 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [models.Index(Upper("email"), name="user_email_upper_idx")]
 
     def __str__(self):
         return self.full_name or self.email

@@ -201,7 +201,7 @@ def contact_password_set(*, contact, password, language=None):
     contact has none yet. Returns the user (the caller logs them in)."""
     user = contact.user
     if user is None:
-        user = User.objects.filter(email__iexact=contact.email).first()
+        user = User.objects.by_email(contact.email).first()
         if user is not None and Contact.objects.filter(user=user).exists():
             raise ValidationError(
                 _("This email already has an account. Use “Can't log in?” to choose a password."),

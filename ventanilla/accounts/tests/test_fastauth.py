@@ -200,3 +200,19 @@ def test_session_of_another_backend_goes_through_django(cast, settings):
     assert client.get(PORTAL).status_code == 200
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     assert _is_login_redirect(client.get(PORTAL))
+
+
+@pytest.mark.postgres
+def test_a_login_is_found_by_email_through_its_index_whatever_the_case(cast):
+    """Logging in and setting a contact's password look the login up by email, case folded:
+    served by `user_email_upper_idx` on PostgreSQL and SQLite, not a scan of the users."""
+    from django.db import connection
+
+    assert User.objects.get_by_natural_key(cast.customer.email.upper()) == cast.customer
+    lookup = User.objects.by_email(cast.customer.email.title())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = lookup.explain()
+    assert "user_email_upper_idx" in plan, plan
+    assert "Seq Scan" not in plan and "SCAN accounts_user" not in plan, plan
