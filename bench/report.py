@@ -103,8 +103,13 @@ def _target(metric, side):
     if metric not in TARGETS or not side or "per_second" not in side:
         return ""
     rate, p99 = TARGETS[metric]
-    met = side["per_second"] >= rate and (p99 is None or side.get("p99_ms", 0) < p99)
-    goal = f"≥ {rate}/s" + (f", p99 < {p99} ms" if p99 else "")
+    parts = [_part(side["per_second"] >= rate, f"≥ {rate}/s")]
+    if p99:
+        parts.append(_part(side.get("p99_ms", 0) < p99, f"p99 < {p99} ms"))
+    return ", ".join(parts)
+
+
+def _part(met, goal):
     return ("met: " if met else "**missed**: ") + goal
 
 

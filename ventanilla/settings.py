@@ -269,6 +269,20 @@ VENTANILLA_CONSENT_VERSION = os.environ.get("VENTANILLA_CONSENT_VERSION", "2026-
 # A customer's reply reopens a resolved case within this many days; later, they open a new case.
 VENTANILLA_REOPEN_DAYS = int(os.environ.get("VENTANILLA_REOPEN_DAYS", "7"))
 VENTANILLA_BRAND = os.environ.get("VENTANILLA_BRAND", "Ventanilla")
+# The cache of each process (sidebar and list counts, list rows, case timelines, filter bars):
+# local memory, bounded in entries so that a worker's memory stays flat. The largest entries (a
+# queue page's rows) are ~130 KB, a case timeline 10-60 KB: at most ~10-15 MB a worker. When it
+# is full, the least recently used half is dropped. Every cached value is keyed or bounded in
+# time to stay correct per process (docs/architecture.md), so a shared cache is not required.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("VENTANILLA_CACHE_MAX_ENTRIES", "200")),
+            "CULL_FREQUENCY": 2,
+        },
+    }
+}
 # reads: seconds the console sidebar's counters are cached per agent (0 = count on every page).
 VENTANILLA_NAV_COUNTS_SECONDS = int(
     os.environ.get("VENTANILLA_NAV_COUNTS_SECONDS", "0" if TESTING else "20")
