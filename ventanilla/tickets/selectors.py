@@ -3,7 +3,7 @@
 import datetime as _dt
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Expression, F, Q, Subquery
 from django.utils import timezone
 
 from ventanilla.accounts.roles import agent_of, contact_of
@@ -386,22 +386,48 @@ def _breaching_sorted(queryset, decoded, limit):
     return rows[:limit], next_cursor
 
 
+class _PkAmong(Expression):
+    """`pk IN (subquery)`, written on PostgreSQL as `pk = ANY(ARRAY(subquery))`: an initplan, so
+    the subquery (the selective side, e.g. the warned clocks) runs once and the cases are fetched
+    by primary key. Left to choose, PostgreSQL merge-joined both sides in primary key order and
+    walked a million cases to find the open ones (0.6 s warm, 2-3 s cold at 1M)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, queryset, pk=None):
+        super().__init__()
+        self.pk, self.subquery = pk or F("pk"), Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.pk, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.pk, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        sub_sql, sub_params = compiler.compile(self.subquery)
+        if connection.vendor == "postgresql":
+            return f"{pk_sql} = ANY(ARRAY{sub_sql})", [*pk_params, *sub_params]
+        return f"{pk_sql} IN {sub_sql}", [*pk_params, *sub_params]
+
+
 def breaching_count(user, *, cap=99):
     """How many open visible cases have a contractual deadline already warned or passed (the
     sidebar pill of "A punto de incumplir"), counted up to `cap`: one query."""
-    from django.db.models import Exists, OuterRef
     from django.utils import timezone as tz
 
     from ventanilla.sla.models import ClockState, SlaClock
 
-    urgent = SlaClock.objects.filter(
-        ticket=OuterRef("pk"), state=ClockState.RUNNING, kind="contractual"
-    ).filter(Q(warn_at__lte=tz.now()) | Q(warned_at__isnull=False))
+    urgent = SlaClock.objects.filter(state=ClockState.RUNNING, kind="contractual").filter(
+        Q(warn_at__lte=tz.now()) | Q(warned_at__isnull=False)
+    )
     ids = (
         tickets_visible_to(user)
         .filter(status__in=OPEN)
         .exclude(status=Status.WAITING_ON_CUSTOMER)
-        .filter(Exists(urgent))
+        .filter(_PkAmong(urgent.values("ticket_id")))
         .order_by()
         .values("pk")[: cap + 1]
     )

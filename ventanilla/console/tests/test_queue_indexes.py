@@ -5,6 +5,7 @@ fits the queue's filter and order (on a small table the planner would pick a sca
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ventanilla.tickets.selectors import LIST_RELATED, queue_tickets
 
@@ -101,3 +102,22 @@ def test_narrow_rows_clocks_and_breaching_count_use_indexes(cast, make_ticket):
     clocks = SlaClock.objects.filter(ticket_id__in=ids, state__in=LIVE, kind="contractual")
     _assert_index_plan(clocks.values_list("ticket_id", "due_at"), "sla_slaclock")
     _assert_index_plan(_breaching_counted(cast.agent_l1, {}).values("pk")[:1001])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_breaching_pill_is_driven_by_the_warned_clocks(cast, make_ticket):
+    """The sidebar's "A punto de incumplir" count takes the warned clocks first (an initplan)
+    and fetches their cases by primary key: left to choose, PostgreSQL merge-joined in primary
+    key order and walked every case of a million to find the open ones."""
+    from ventanilla.tickets import selectors
+
+    make_ticket()
+    with CaptureQueriesContext(connection) as queries:
+        count = selectors.breaching_count(cast.supervisor)
+    captured = [q["sql"] for q in queries.captured_queries if "sla_slaclock" in q["sql"]]
+    assert count == 0 and len(captured) == 1, captured
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(SELECT" in captured[0], captured[0]
+    else:
+        assert "EXISTS" not in captured[0] and " IN (SELECT" in captured[0], captured[0]
