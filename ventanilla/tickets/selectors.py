@@ -220,7 +220,8 @@ def _decode_cursor(cursor):
 # reads: the columns of a queue row (console/rows.py); a field read outside this list costs a
 # query per row, which the query-count tests of the queues would catch.
 QUEUE_RELATED = ("organization", "requester", "product", "assignee", "team")
-QUEUE_ROW_FIELDS = (
+QUEUE_ROW_COLUMNS = (
+    "pk",
     "number",
     "subject",
     "status",
@@ -229,13 +230,19 @@ QUEUE_ROW_FIELDS = (
     "channel",
     "planned_at",
     "last_activity_at",
+    "organization_id",
     "organization__name",
     "requester__name",
+    "product_id",
     "product__name",
+    "team_id",
     "team__name",
+    "assignee_id",
     "assignee__full_name",
     "assignee__email",
 )
+# The model-based path (queue_page) loads the same columns with .only(): the shown fields
+QUEUE_ROW_FIELDS = tuple(c for c in QUEUE_ROW_COLUMNS if c != "pk" and not c.endswith("_id"))
 
 
 def queue_page(user, name, filters=None, *, cursor=None, limit=50):
@@ -463,27 +470,7 @@ def queue_filter_choices():
 # The columns a queue row shows (console/rows.py); `QueueRow` adds the breaching sort key and the
 # next contractual clock. Building ~400 model instances (tickets, their related rows, clocks,
 # policies, calendars) and compiling select_related/prefetch queries was half of a queue's CPU.
-QUEUE_ROW_COLUMNS = (
-    "pk",
-    "number",
-    "subject",
-    "status",
-    "severity",
-    "priority",
-    "channel",
-    "planned_at",
-    "last_activity_at",
-    "organization_id",
-    "organization__name",
-    "requester__name",
-    "product_id",
-    "product__name",
-    "team_id",
-    "team__name",
-    "assignee_id",
-    "assignee__full_name",
-    "assignee__email",
-)
+# (QUEUE_ROW_COLUMNS is defined with QUEUE_ROW_FIELDS, near queue_page.)
 
 
 class Person(NamedTuple):
