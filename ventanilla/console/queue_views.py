@@ -88,8 +88,12 @@ def queue(request, queue):
             request.user, queue, filters, cursor=cursor, limit=PAGE_SIZE
         )
         computed.append(rows)
-        # "Show more" (htmx) appends rows only: no count
-        count = None if appending else queue_count_rows(request.user, queue, filters, cap=cap)
+        if appending:  # "Show more" (htmx) appends rows only: no count
+            count = None
+        elif cursor is None and next_cursor is None:  # the first page holds every match
+            count = len(rows)
+        else:
+            count = queue_count_rows(request.user, queue, filters, cap=cap)
         return str(queue_rows_html(rows)), next_cursor, count
 
     # lists: the rows' markup, cursor and count, cached a few seconds per visibility, queue,

@@ -95,25 +95,42 @@ def _pg_query_sql(text, internal):
 
 
 PG_SPARSE = 10_000  # estimated matches below which the GIN list is cheaper than an index walk
+PG_SAMPLE_PAGES = 60  # pages of the index table read to estimate how many cases a query matches
+_PG_SAMPLE = f"""
+    WITH sample AS (
+        SELECT least(100, 100.0 * {PG_SAMPLE_PAGES} / greatest(1, pg_relation_size('{PG_TABLE}')
+                                              / current_setting('block_size')::int)) AS percent
+    )
+    SELECT (SELECT percent FROM sample), count(*) FILTER (WHERE document @@ ({{tsquery}}))
+    FROM {PG_TABLE} TABLESAMPLE SYSTEM ((SELECT percent FROM sample)) REPEATABLE (0)
+"""
 
 
-def _pg_estimate(sql, params):
-    """The planner's estimate of how many cases match (EXPLAIN only plans: about a ms). Not
-    cached, so that a page costs the same queries every time; only the plan depends on it."""
+def _pg_estimate(tsquery, params):
+    """How many cases match, from a fixed sample of the index table (about PG_SAMPLE_PAGES
+    pages, the same ones every time for the same table; a whole small table): under 1 ms at 1M.
+
+    Not the planner's estimate: it multiplies the selectivities of a query's words, and words
+    go together or apart ("copia de seguridad": 13,000 estimated, 78,000 real; "factura
+    impresora": 22,000 estimated, none real), which made the slowest searches (docs/search.md).
+    Not cached, so that a page costs the same queries every time; only the plan depends on it."""
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", list(params))
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        import json
-
-        plan = json.loads(plan)
-    return plan[0]["Plan"]["Plan Rows"]
+        cursor.execute(_PG_SAMPLE.format(tsquery=tsquery), list(params))
+        percent, hits = cursor.fetchone()
+    return hits * 100 / float(percent)
 
 
 class _PgDocumentMatches(Expression):
     """Dense: `(SELECT document @@ <tsquery> FROM tickets_ticketsearch WHERE ticket_id = pk)`,
-    a per-row subplan. Sparse: `pk = ANY(ARRAY(SELECT ticket_id … WHERE document @@ …))`, an
-    initplan. Neither adds a relation to the join search of the list query (cheap to plan)."""
+    a per-row subplan, for pages and counts alike. Sparse: `pk = ANY(ARRAY(SELECT ticket_id …
+    WHERE document @@ …))`, an initplan. Neither adds a relation to the join search of the list
+    query (cheap to plan).
+
+    Dense counts probe case by case too (issue 7, round 4): the matches taken from the index
+    table as a semi-join cost 1-4 ms for one word on the "all" queue but 20-45 ms once the queue
+    filters on a status or an assignee, and up to 760 ms for words that go together; the probes
+    stop at the count's cap after about cap / density cases: 6-22 ms in every case measured at
+    1M (docs/search.md)."""
 
     conditional = True
     output_field = BooleanField()
@@ -131,23 +148,11 @@ class _PgDocumentMatches(Expression):
 
     def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
-        if not self.sparse and _unordered(compiler.query):
-            # Counting (no ORDER BY): no index order to walk, so the matches come from the index
-            # table itself, a semi-join that stops at the count's LIMIT. The per-row subplan
-            # would scan the cases and probe a document for each (at 1M, a word in 3 % of the
-            # cases counted to 200: 35 ms against 8).
-            sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({self.tsquery})"
-            return f"{pk_sql} IN ({sql})", [*pk_params, *self.params]
         if self.sparse:
             sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({self.tsquery})"
             return f"{pk_sql} = ANY(ARRAY({sql}))", [*pk_params, *self.params]
         sql = f"(SELECT document @@ ({self.tsquery}) FROM {PG_TABLE} WHERE ticket_id = {pk_sql})"
         return sql, [*self.params, *pk_params]
-
-
-def _unordered(query):
-    """Whether `query` has no ORDER BY at all (explicit or the model's default)."""
-    return not query.order_by and not (query.default_ordering and query.get_meta().ordering)
 
 
 def _split_last_word(text):
@@ -273,11 +278,11 @@ def search_q(text, *, internal=False):
         return Q(number=f"{series.upper()}/{year}/{seq}")
     if connection.vendor == "postgresql":
         tsquery, params = _pg_query_sql(text, internal)
-        sql = f"SELECT ticket_id FROM {PG_TABLE} WHERE document @@ ({tsquery})"
-        if _pg_estimate(sql, params) >= PG_SPARSE:
+        if _pg_estimate(tsquery, params) >= PG_SPARSE:
             # Many matches: walk the queue's own index and check each case's document (a
             # per-row subplan: nothing added to the join search, which costs more to plan
-            # than the walk costs to run).
+            # than the walk costs to run); a count walks the cases the same way, stopping at
+            # its cap, whatever else the queue filters on.
             return Q(_PgDocumentMatches(tsquery, params))
         # Few matches: take them all from the GIN index first (an initplan), then fetch those
         # cases by id and sort. The planner would rather probe the documents one by one down
