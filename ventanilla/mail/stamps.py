@@ -24,6 +24,7 @@ WATCHED = (
     ("sla", "SlaPolicy"),
     ("sla", "SlaTarget"),
     ("sla", "BusinessCalendar"),
+    ("sla", "CalendarClosure"),  # the closures of each calendar (sla.services.stored_calendar)
     # the agents told of new cases (tickets.notifications.agents_to_notify)
     ("staff", "Agent"),
     ("staff", "Team"),

@@ -8,8 +8,15 @@ from django.utils import timezone
 
 from ventanilla.mail.stamps import StampedCache, config_changed
 from ventanilla.sla import clockmath
-from ventanilla.sla.businesstime import default_calendar
-from ventanilla.sla.models import ClockState, SlaClock, SlaPolicy, TargetKind
+from ventanilla.sla.businesstime import CalendarError, default_calendar
+from ventanilla.sla.models import (
+    BusinessCalendar,
+    CalendarClosure,
+    ClockState,
+    SlaClock,
+    SlaPolicy,
+    TargetKind,
+)
 from ventanilla.tickets.models import Event
 from ventanilla.tickets.workflow import OPEN, Actor, Status
 
@@ -31,9 +38,48 @@ def pause_statuses():
 
 
 def calendar_of(policy):
+    """The `Calendar` of a clock's policy: its stored calendar, else the default office one.
+    `policy` may also be a list row's stand-in that carries a calendar already built for the
+    page (`built_calendar`, tickets.selectors.next_clocks)."""
+    built = getattr(policy, "built_calendar", None)
+    if built is not None:
+        return built
     if policy is not None and policy.calendar_id is not None:
-        return policy.calendar.to_calendar()
+        return stored_calendar(policy.calendar_id)
     return default_calendar()
+
+
+def _load_calendars():
+    """{calendar id: its Calendar with its closures, or the CalendarError building it raised}
+    for every stored calendar (a handful): two queries per configuration change."""
+    closures = {}
+    for calendar_id, day in CalendarClosure.objects.order_by("date").values_list(
+        "calendar_id", "date"
+    ):
+        closures.setdefault(calendar_id, []).append(day)
+    built = {}
+    for stored in BusinessCalendar.objects.all():
+        try:
+            built[stored.pk] = stored.to_calendar(closures=closures.get(stored.pk, ()))
+        except CalendarError as error:
+            built[stored.pk] = error
+    return built
+
+
+# Until round 4 every deadline on a stored calendar read its closures (a query per clock: three
+# per opening, one per badge on a case page). Kept in memory until a calendar or a closure
+# changes (both watched by mail/stamps.py).
+_CALENDARS = StampedCache(_load_calendars)
+
+
+def stored_calendar(calendar_id):
+    """The `Calendar` of the stored business calendar `calendar_id` (shared: do not change)."""
+    built = _CALENDARS.get().get(calendar_id)
+    if built is None:  # created since the stamp was read (not yet committed elsewhere)
+        return BusinessCalendar.objects.get(pk=calendar_id).to_calendar()
+    if isinstance(built, CalendarError):
+        raise built
+    return built
 
 
 def _load_active_policies():

@@ -548,18 +548,10 @@ class _BuiltCalendar:
     """What `sla.services.calendar_of` reads of a clock's policy, with the calendar built once
     per page (the rows carry no policy instance)."""
 
-    __slots__ = ("_calendar",)
-    calendar_id = 0  # "has a calendar": calendar_of asks policy.calendar.to_calendar()
+    __slots__ = ("built_calendar",)
 
     def __init__(self, calendar):
-        self._calendar = calendar
-
-    @property
-    def calendar(self):
-        return self
-
-    def to_calendar(self):
-        return self._calendar
+        self.built_calendar = calendar
 
 
 class ClockRow(NamedTuple):
@@ -586,10 +578,11 @@ class ClockRow(NamedTuple):
 def next_clocks(ticket_ids):
     """{ticket id: ClockRow} of the clock `{% sla_next_badge %}` shows for each case: its most
     urgent running contractual clock, else its most urgent paused one. One query (plus one per
-    distinct non-default calendar on the page, to build it)."""
+    distinct stored calendar on the page, to read the configuration stamp)."""
     from ventanilla.sla.businesstime import default_calendar
-    from ventanilla.sla.models import BusinessCalendar, ClockState, SlaClock
+    from ventanilla.sla.models import ClockState, SlaClock
     from ventanilla.sla.selectors import LIVE
+    from ventanilla.sla.services import stored_calendar
 
     if not ticket_ids:
         return {}
@@ -611,9 +604,8 @@ def next_clocks(ticket_ids):
     )
     calendar_ids = {row[9] for row in clocks if row[9] is not None}
     calendars = {None: _BuiltCalendar(default_calendar())}
-    if calendar_ids:
-        for calendar in BusinessCalendar.objects.filter(pk__in=calendar_ids):
-            calendars[calendar.pk] = _BuiltCalendar(calendar.to_calendar())
+    for calendar_id in calendar_ids:
+        calendars[calendar_id] = _BuiltCalendar(stored_calendar(calendar_id))
     best = {}  # ticket id -> (running?, due, row)
     for row in clocks:
         running = row[3] == ClockState.RUNNING
