@@ -180,6 +180,9 @@ apt_install() {
 compile_translations() {
     if [[ -n "$(find "$REPO_ROOT/locale" "$REPO_ROOT/ventanilla" -name '*.po' -print -quit 2>/dev/null)" ]]; then
         apt_install gettext=msgfmt
+        # compilemessages skips a .mo newer than its .po, and a fresh clone's mtimes are the
+        # checkout's order: always compile, so a stale committed .mo never reaches the tests
+        find "$REPO_ROOT/locale" "$REPO_ROOT/ventanilla" -name '*.po' -exec touch {} + 2>/dev/null
         (cd "$REPO_ROOT" && venv_python manage.py compilemessages --ignore=.venv --verbosity 0) \
             || die "compilemessages failed"
         info "translations compiled"
