@@ -238,9 +238,17 @@ def _last_message_id(ticket):
     return last.first() or 0
 
 
-def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), status=200):
-    """The case page. `bound`: {panel or form name: bound form} shown open with its errors."""
+def _render_case(
+    request, ticket, *, bound=None, open_panel="", collision=(), status=200, touch=False
+):
+    """The case page. `bound`: {panel or form name: bound form} shown open with its errors.
+    `touch`: mark the viewer present (a page view), from the presence rows the page reads."""
     bound = dict(bound or {})
+    present = list(case_presence(ticket, request.user, include_user=True))
+    others = [row for row in present if row.user_id != request.user.pk]
+    if touch:
+        mine = next((row for row in present if row.user_id == request.user.pk), None)
+        services.presence_touch(ticket=ticket, by=request.user, current=mine)
     marks = case_marks(ticket)
     seen_id = marks.last_message_id  # the page shows every message up to this one
     is_untriaged = ticket.status == Status.WAITING_FOR_SUPPORT
@@ -269,7 +277,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
         "timeline_html": timeline,
         "participants": case_participants(ticket) if marks.participants else (),
         "links": case_links(ticket) if marks.links else (),
-        "presence": case_presence(ticket, request.user),
+        "presence": others,
         "forms": {"message": message_form, "triage": triage_form},
         "composer": composer_fields(message_form),
         "triage_fields": triage_fields(triage_form, suggested_team) if triage_form else None,
@@ -294,8 +302,7 @@ def _render_case(request, ticket, *, bound=None, open_panel="", collision=(), st
 @staff_required
 def case_detail(request, number):
     ticket = _ticket(request, number)
-    services.presence_touch(ticket=ticket, by=request.user)
-    return _render_case(request, ticket)
+    return _render_case(request, ticket, touch=True)
 
 
 def case_action_form(request, number, name):

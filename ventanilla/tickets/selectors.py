@@ -708,16 +708,16 @@ def case_links(ticket):
     )
 
 
-def case_presence(ticket, user, *, seconds=45, now=None):
-    """Other agents who had this case open in the last `seconds` (collision warning)."""
+def case_presence(ticket, user, *, seconds=45, now=None, include_user=False):
+    """Other agents who had this case open in the last `seconds` (collision warning);
+    `include_user`: `user`'s own row too (the case page splits it off, `console.case_views`)."""
     from ventanilla.tickets.models import CasePresence
 
     since = (now or timezone.now()) - _dt.timedelta(seconds=seconds)
-    return (
-        CasePresence.objects.filter(ticket=ticket, seen_at__gte=since)
-        .exclude(user=user)
-        .select_related("user")
-    )
+    present = CasePresence.objects.filter(ticket=ticket, seen_at__gte=since)
+    if not include_user:
+        present = present.exclude(user=user)
+    return present.select_related("user")
 
 
 def case_newer_public_messages(ticket, since_id):

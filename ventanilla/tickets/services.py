@@ -858,12 +858,28 @@ def _bulk_one(ticket, by, action, value, now):
         ticket_merge(source=ticket, target=value, by=by, now=now)
 
 
-def presence_touch(*, ticket, by, composing=False, now=None):
-    """Heartbeat: `by` has this case open in the console (collision warning)."""
+# reads (issue 7, round 4): a case page writes the viewer's presence only when the row it has just
+# read is missing, older than this or in another state. Writing on every view cost the agent case
+# page a fifth of its throughput on SQLite (one write lock for every worker) and a WAL flush per
+# view on PostgreSQL. Others see an agent for 45 s after the last write
+# (selectors.case_presence) and the page's heartbeat comes every 15 s.
+PRESENCE_REFRESH = timedelta(seconds=10)
+
+
+def presence_touch(*, ticket, by, composing=False, now=None, current=None):
+    """Heartbeat: `by` has this case open in the console (collision warning). `current`: the
+    CasePresence row of `by` on this case the caller has just read (None: not read, or none);
+    when it is recent and in the same state nothing is written."""
     from ventanilla.tickets.models import CasePresence
 
     _require_staff(by)
     now = now or timezone.now()
+    if (
+        current is not None
+        and current.composing == composing
+        and timedelta(0) <= now - current.seen_at < PRESENCE_REFRESH
+    ):
+        return
     # reads (issue 7, round 3): one UPDATE on every page view and heartbeat; the row is created
     # on the first (update_or_create took a transaction, a locking SELECT and the UPDATE).
     mine = CasePresence.objects.filter(ticket=ticket, user=by)

@@ -173,6 +173,34 @@ def test_stale_presence_is_not_shown(client, cast, make_ticket):
     assert "Diego" not in page(client, ticket).content.decode().split('id="presence"')[1][:400]
 
 
+def test_a_view_writes_presence_only_when_it_is_missing_stale_or_composing(
+    client, cast, make_ticket
+):
+    """Round 4: the page reads the viewer's presence row with the others' and writes it only
+    when it is missing, 10 s old or says "writing"; a view right after another writes nothing."""
+    from ventanilla.tickets.models import CasePresence
+
+    ticket = triaged(cast, make_ticket)
+    presence_touch(ticket=ticket, by=cast.agent_l2)
+    client.force_login(cast.agent_l1)
+    mine = CasePresence.objects.filter(ticket=ticket, user=cast.agent_l1)
+
+    def presence_writes():
+        with CaptureQueriesContext(connection) as context:
+            body = page(client, ticket).content.decode()
+        assert "Diego" in body.split('id="presence"')[1][:2000]  # the other agent, always
+        sql = [q["sql"] for q in context.captured_queries]
+        return [q for q in sql if "casepresence" in q and not q.startswith("SELECT")]
+
+    assert presence_writes()  # first view: the row is created
+    assert presence_writes() == []  # seconds later: nothing written
+    mine.update(seen_at=timezone.now() - timedelta(seconds=11))
+    assert presence_writes()  # 10 s on: refreshed
+    assert timezone.now() - mine.get().seen_at < timedelta(seconds=5)
+    mine.update(composing=True)
+    assert presence_writes() and mine.get().composing is False  # a page view is not writing
+
+
 def test_escalate_from_the_page_goes_back_to_the_queue_when_out_of_sight(
     agent, cast, make_ticket, settings
 ):
