@@ -165,3 +165,24 @@ def test_the_cached_triage_form_is_the_rendered_one(agent, cast, make_ticket, se
     body = agent.get(reverse("console:case_detail", args=[other.number])).content.decode()
     assert '<option value="A" selected>' in body
     cache.clear()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_blank_panels_equal_their_template_for_this_case(agent, ticket, language, settings):
+    """Round 4: an unbound panel is rendered once per process and language for a stand-in
+    number; what a page shows equals the template rendered for the case itself."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ventanilla.console import case_views
+
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        body = agent.get(reverse("console:case_detail", args=[ticket.number])).content.decode()
+        for name in PANELS:
+            action = case_views._panel_context(ticket, name, None) | {"bound": False}
+            expected = render_to_string(
+                "console/partials/action_panel.html", {"ticket": ticket, "action": action}
+            )
+            assert expected in body, name
+            assert case_views._PANEL_NUMBER not in body
