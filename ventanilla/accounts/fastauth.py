@@ -33,70 +33,25 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from ventanilla.core.prepared import PreparedJoin
+
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-class _Prepared:
-    """One SELECT over a model and some of its one-to-one neighbours, written once per database
-    alias from the models' metadata. `load(pk)` returns {name: instance or None}."""
+def _prepared_user(using):
+    """The user with agent, contact and organization: one `PreparedJoin` (core/prepared.py)."""
+    from ventanilla.accounts.models import User
+    from ventanilla.organizations.models import Contact, Organization
+    from ventanilla.staff.models import Agent
 
-    def __init__(self, using):
-        from ventanilla.accounts.models import User
-        from ventanilla.organizations.models import Contact, Organization
-        from ventanilla.staff.models import Agent
-
-        connection = connections[using]
-        qn = connection.ops.quote_name
-        # (name, model, alias, join condition)
-        self.parts = [
-            ("user", User, "u", None),
-            ("agent", Agent, "a", f"a.{qn('user_id')} = u.{qn('id')}"),
-            ("contact", Contact, "c", f"c.{qn('user_id')} = u.{qn('id')}"),
-            ("organization", Organization, "o", f"o.{qn('id')} = c.{qn('organization_id')}"),
-        ]
-        columns, joins, self.layout = [], [], []
-        for name, model, alias, condition in self.parts:
-            fields = model._meta.concrete_fields
-            start = len(columns)
-            converters = []
-            for index, field in enumerate(fields):
-                columns.append(f"{alias}.{qn(field.column)}")
-                col = field.get_col(alias)
-                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                if found:
-                    converters.append((start + index, found, col))
-            attnames = [field.attname for field in fields]
-            pk_index = start + [f.primary_key for f in fields].index(True)
-            self.layout.append((name, model, start, len(columns), attnames, pk_index, converters))
-            if condition:
-                joins.append(f"LEFT JOIN {qn(model._meta.db_table)} {alias} ON {condition}")
-        # Only quoted names from the models' metadata go into the text; the id is a parameter.
-        self.sql = (
-            f"SELECT {', '.join(columns)} FROM {qn(User._meta.db_table)} u {' '.join(joins)} "  # noqa: S608
-            f"WHERE u.{qn('id')} = %s"
-        )
-        self.using = using
-
-    def load(self, pk):
-        connection = connections[self.using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, [pk])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
-        found = {}
-        for name, model, start, end, attnames, pk_index, converters in self.layout:
-            if row[pk_index] is None:
-                found[name] = None
-                continue
-            for index, functions, col in converters:
-                value = row[index]
-                for function in functions:
-                    value = function(value, col, connection)
-                row[index] = value
-            found[name] = model.from_db(self.using, attnames, row[start:end])
-        return found
+    qn = connections[using].ops.quote_name
+    parts = [
+        ("user", User, "u", None),
+        ("agent", Agent, "a", f"a.{qn('user_id')} = u.{qn('id')}"),
+        ("contact", Contact, "c", f"c.{qn('user_id')} = u.{qn('id')}"),
+        ("organization", Organization, "o", f"o.{qn('id')} = c.{qn('organization_id')}"),
+    ]
+    return PreparedJoin(using, parts, "id")
 
 
 _prepared = {}
@@ -112,7 +67,7 @@ def load_user(pk):
     using = router.db_for_read(User)
     prepared = _prepared.get(using)
     if prepared is None:
-        prepared = _prepared[using] = _Prepared(using)
+        prepared = _prepared[using] = _prepared_user(using)
     found = prepared.load(pk)
     if found is None:
         return None

@@ -41,23 +41,9 @@ from ventanilla.tickets.selectors import (
 from ventanilla.tickets.services import team_suggest
 from ventanilla.tickets.workflow import Status, targets
 
-DETAIL_RELATED = (
-    "organization",
-    "site__region",
-    "requester__user",
-    "product",
-    "product_version",
-    "request_type",
-    "team",
-    "assignee",
-)
-
 
 def _ticket(request, number):
-    from ventanilla.tickets.models import Ticket
-
-    queryset = Ticket.objects.select_related(*DETAIL_RELATED)
-    return get_ticket_for_user_or_404(request.user, number, queryset=queryset)
+    return get_ticket_for_user_or_404(request.user, number, details=True)
 
 
 def _status_targets(request, ticket):
