@@ -162,3 +162,35 @@ def frozen_clock():
     """The rows cache's key holds the current minute: a test must not cross one."""
     with time_machine.travel(timezone.now(), tick=False):
         yield
+
+
+def test_a_case_list_served_from_the_caches_builds_no_query(
+    client, cast, make_ticket, settings, frozen_clock, monkeypatch
+):
+    """Round 4: the list's queryset is built only when a count or the page's rows are computed;
+    a page served from both caches pages through the cached count alone (same page shown)."""
+    from django.core.cache import cache
+
+    from ventanilla.portal import case_views
+
+    settings.VENTANILLA_LIST_ROWS_SECONDS = 60
+    settings.VENTANILLA_LIST_COUNTS_SECONDS = 60
+    monkeypatch.setattr(case_views, "PAGE_SIZE", 2)
+    cache.clear()
+    for _ in range(3):
+        make_ticket()
+    client.force_login(cast.customer)
+    url = reverse("portal:case_list")
+    built = []
+    original = case_views.selectors.case_search
+    monkeypatch.setattr(
+        case_views.selectors,
+        "case_search",
+        lambda *a, **k: built.append(1) or original(*a, **k),
+    )
+    first = [_numbers(client, url), _numbers(client, url + "?page=2")]
+    assert len(built) == 2  # computed once per page (the counts once, with the first)
+    again = [_numbers(client, url), _numbers(client, url + "?page=2")]
+    assert len(built) == 2 and again == first
+    assert len(first[0]) == 2 and len(first[1]) == 1
+    cache.clear()
