@@ -200,6 +200,8 @@ def case_list(request):
         "page": page,
         "counts": counts,
         "rail": _rail(counts),
+        "rail_key": f"{scope}|{group}|{status}|{sorted(counts.items())}",
+        "rail_seconds": settings.VENTANILLA_FRAGMENT_SECONDS,
         "group": group,
         "status": status,
         "order": order,

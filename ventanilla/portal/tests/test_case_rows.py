@@ -194,3 +194,34 @@ def test_a_case_list_served_from_the_caches_builds_no_query(
     assert len(built) == 2 and again == first
     assert len(first[0]) == 2 and len(first[1]) == 1
     cache.clear()
+
+
+def test_the_cached_rail_equals_the_rendered_one_and_follows_the_counts(
+    client, cast, make_ticket, settings, frozen_clock
+):
+    """Round 4: the scope switch and the groups rail are kept under the address, the counts and
+    the language; what is served equals what is rendered, and a new count shows."""
+    import re
+
+    from django.core.cache import cache
+
+    make_ticket()
+    client.force_login(cast.admin)
+    url = reverse("portal:case_list") + "?scope=global&group=open"
+
+    def rail(body):
+        return re.search(
+            r'<nav class="scope-switch".*?<nav class="case-rail".*?</nav>', body, re.S
+        )[0]
+
+    settings.VENTANILLA_FRAGMENT_SECONDS = 0
+    rendered = rail(client.get(url).content.decode())
+    settings.VENTANILLA_FRAGMENT_SECONDS = 300
+    cache.clear()
+    client.get(url)
+    served = rail(client.get(url).content.decode())
+    assert served == rendered and 'aria-current="page"' not in served.split("case-rail")[0]
+    settings.VENTANILLA_LIST_COUNTS_SECONDS = 0  # the counts themselves fresh
+    make_ticket(role="colleague")
+    assert rail(client.get(url).content.decode()) != served  # one more open case: a new key
+    cache.clear()
